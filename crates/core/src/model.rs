@@ -1,0 +1,467 @@
+//! The normalized schema model: one shape for what PostgreSQL, MySQL/MariaDB and SQLite hold.
+//!
+//! Engines fill it by introspection and keep it deterministic: tables, views, sequences and
+//! enums sorted by qualified name; columns in their ordinal order; constraints and indexes sorted
+//! by name. Two models compare equal exactly when the databases hold the same definitions, which
+//! is what the inspect → render → apply → inspect round trip checks.
+//!
+//! Expressions (defaults, checks, index predicates, generated columns, view bodies) are kept as
+//! the database itself prints them, because the database is the only authority on how it
+//! normalizes SQL text.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use crate::Dialect;
+
+/// A whole database as seen through one connection: the objects of its user namespaces.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Schema {
+    /// The dialect the definitions are written in.
+    pub dialect: Dialect,
+    /// User namespaces (PostgreSQL schemas). Empty for MySQL (one database) and SQLite (`main`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub namespaces: Vec<Namespace>,
+    /// Enum types (PostgreSQL `CREATE TYPE ... AS ENUM`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub enums: Vec<EnumType>,
+    /// Free-standing sequences (PostgreSQL); identity columns' own sequences are not listed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sequences: Vec<Sequence>,
+    /// Tables.
+    pub tables: Vec<Table>,
+    /// Views.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<View>,
+}
+
+impl Schema {
+    /// An empty schema in `dialect`.
+    pub fn empty(dialect: Dialect) -> Self {
+        Schema {
+            dialect,
+            namespaces: Vec::new(),
+            enums: Vec::new(),
+            sequences: Vec::new(),
+            tables: Vec::new(),
+            views: Vec::new(),
+        }
+    }
+
+    /// The table called `name`, if any.
+    pub fn table(&self, name: &QualifiedName) -> Option<&Table> {
+        self.tables.iter().find(|t| &t.name == name)
+    }
+
+    /// Sorts every collection into the model's canonical order (see the module docs). Engines
+    /// call this last, so equal databases give equal models whatever order the catalog used.
+    pub fn normalize(&mut self) {
+        self.namespaces.sort_by(|a, b| a.name.cmp(&b.name));
+        self.enums.sort_by(|a, b| a.name.cmp(&b.name));
+        self.sequences.sort_by(|a, b| a.name.cmp(&b.name));
+        self.tables.sort_by(|a, b| a.name.cmp(&b.name));
+        self.views.sort_by(|a, b| a.name.cmp(&b.name));
+        for table in &mut self.tables {
+            table
+                .uniques
+                .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+            table
+                .foreign_keys
+                .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+            table
+                .checks
+                .sort_by(|a, b| (&a.name, &a.expression).cmp(&(&b.name, &b.expression)));
+            table.indexes.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+    }
+
+    /// Number of objects of every kind, for summaries.
+    pub fn counts(&self) -> ObjectCounts {
+        ObjectCounts {
+            tables: self.tables.len(),
+            columns: self.tables.iter().map(|t| t.columns.len()).sum(),
+            indexes: self.tables.iter().map(|t| t.indexes.len()).sum(),
+            foreign_keys: self.tables.iter().map(|t| t.foreign_keys.len()).sum(),
+            views: self.views.len(),
+            sequences: self.sequences.len(),
+            enums: self.enums.len(),
+        }
+    }
+}
+
+/// How many objects of each kind a schema holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ObjectCounts {
+    /// Tables.
+    pub tables: usize,
+    /// Columns over all tables.
+    pub columns: usize,
+    /// Indexes over all tables (not counting those that back constraints).
+    pub indexes: usize,
+    /// Foreign keys over all tables.
+    pub foreign_keys: usize,
+    /// Views.
+    pub views: usize,
+    /// Sequences.
+    pub sequences: usize,
+    /// Enum types.
+    pub enums: usize,
+}
+
+/// A name inside an optional namespace (`public.users`, or just `users` on MySQL and SQLite).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct QualifiedName {
+    /// The namespace (PostgreSQL schema); `None` where the engine has one per connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// The object's own name.
+    pub name: String,
+}
+
+impl QualifiedName {
+    /// A name with no namespace.
+    pub fn bare(name: impl Into<String>) -> Self {
+        QualifiedName {
+            schema: None,
+            name: name.into(),
+        }
+    }
+
+    /// A name inside `schema`.
+    pub fn new(schema: impl Into<String>, name: impl Into<String>) -> Self {
+        QualifiedName {
+            schema: Some(schema.into()),
+            name: name.into(),
+        }
+    }
+
+    /// The name quoted for `dialect`, qualified when it has a namespace.
+    pub fn quoted(&self, dialect: Dialect) -> String {
+        match &self.schema {
+            Some(s) => format!(
+                "{}.{}",
+                crate::quote_ident(dialect, s),
+                crate::quote_ident(dialect, &self.name)
+            ),
+            None => crate::quote_ident(dialect, &self.name),
+        }
+    }
+}
+
+impl fmt::Display for QualifiedName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.schema {
+            Some(s) => write!(f, "{s}.{}", self.name),
+            None => f.write_str(&self.name),
+        }
+    }
+}
+
+/// A user namespace (PostgreSQL `CREATE SCHEMA`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Namespace {
+    /// Its name.
+    pub name: String,
+    /// `COMMENT ON SCHEMA`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A PostgreSQL enum type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnumType {
+    /// Its name.
+    pub name: QualifiedName,
+    /// Labels in their sort order.
+    pub values: Vec<String>,
+    /// `COMMENT ON TYPE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A free-standing sequence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sequence {
+    /// Its name.
+    pub name: QualifiedName,
+    /// The integer type (`bigint`, `integer`, `smallint`).
+    pub data_type: String,
+    /// `START WITH`.
+    pub start: i64,
+    /// `INCREMENT BY`.
+    pub increment: i64,
+    /// `MINVALUE`.
+    pub min_value: i64,
+    /// `MAXVALUE`.
+    pub max_value: i64,
+    /// `CACHE`.
+    pub cache: i64,
+    /// `CYCLE`.
+    pub cycle: bool,
+    /// The column that owns it (`OWNED BY table.column`), as for `serial` columns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owned_by: Option<(QualifiedName, String)>,
+    /// `COMMENT ON SEQUENCE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A table and everything attached to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Table {
+    /// Its name.
+    pub name: QualifiedName,
+    /// Columns in ordinal order.
+    pub columns: Vec<Column>,
+    /// The primary key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_key: Option<PrimaryKey>,
+    /// Unique constraints (a unique index not declared as a constraint is in `indexes`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uniques: Vec<UniqueConstraint>,
+    /// Foreign keys.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub foreign_keys: Vec<ForeignKey>,
+    /// Check constraints.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckConstraint>,
+    /// Indexes that do not back a primary key or unique constraint.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<Index>,
+    /// Table comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl Table {
+    /// A table with no columns or constraints yet.
+    pub fn new(name: QualifiedName) -> Self {
+        Table {
+            name,
+            columns: Vec::new(),
+            primary_key: None,
+            uniques: Vec::new(),
+            foreign_keys: Vec::new(),
+            checks: Vec::new(),
+            indexes: Vec::new(),
+            comment: None,
+        }
+    }
+
+    /// The column called `name`, if any.
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// A column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Column {
+    /// Its name.
+    pub name: String,
+    /// The type as the engine prints it (`integer`, `character varying(40)`, `varchar(40)`,
+    /// `public.mood` for an enum).
+    pub data_type: String,
+    /// Whether NULL is allowed.
+    pub nullable: bool,
+    /// The default expression as the engine prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// Identity or auto-increment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<Identity>,
+    /// A generated column's expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated: Option<Generated>,
+    /// A collation that differs from the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collation: Option<String>,
+    /// Column comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl Column {
+    /// A nullable column of `data_type` with nothing else set.
+    pub fn new(name: impl Into<String>, data_type: impl Into<String>) -> Self {
+        Column {
+            name: name.into(),
+            data_type: data_type.into(),
+            nullable: true,
+            default: None,
+            identity: None,
+            generated: None,
+            collation: None,
+            comment: None,
+        }
+    }
+}
+
+/// How a column numbers itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Identity {
+    /// PostgreSQL `GENERATED ALWAYS AS IDENTITY`.
+    Always,
+    /// PostgreSQL `GENERATED BY DEFAULT AS IDENTITY`.
+    ByDefault,
+    /// MySQL `AUTO_INCREMENT`, SQLite `AUTOINCREMENT`.
+    AutoIncrement,
+}
+
+/// A generated (computed) column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generated {
+    /// The expression as the engine prints it.
+    pub expression: String,
+    /// `STORED` (kept on disk) rather than `VIRTUAL` (computed on read).
+    pub stored: bool,
+}
+
+/// A primary key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrimaryKey {
+    /// Constraint name where the engine keeps one (not MySQL, not SQLite).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Key columns in order.
+    pub columns: Vec<String>,
+}
+
+/// A unique constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UniqueConstraint {
+    /// Constraint name (none for an unnamed SQLite constraint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Columns in order.
+    pub columns: Vec<String>,
+}
+
+/// What a foreign key does when the referenced row changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ForeignKeyAction {
+    /// `NO ACTION` (the default).
+    #[default]
+    NoAction,
+    /// `RESTRICT`.
+    Restrict,
+    /// `CASCADE`.
+    Cascade,
+    /// `SET NULL`.
+    SetNull,
+    /// `SET DEFAULT`.
+    SetDefault,
+}
+
+impl ForeignKeyAction {
+    /// The SQL words for the action.
+    pub fn sql(self) -> &'static str {
+        match self {
+            ForeignKeyAction::NoAction => "NO ACTION",
+            ForeignKeyAction::Restrict => "RESTRICT",
+            ForeignKeyAction::Cascade => "CASCADE",
+            ForeignKeyAction::SetNull => "SET NULL",
+            ForeignKeyAction::SetDefault => "SET DEFAULT",
+        }
+    }
+
+    /// Parses the SQL words (any case, single spaces), as catalogs report them.
+    pub fn parse(words: &str) -> Option<Self> {
+        match words.trim().to_ascii_uppercase().as_str() {
+            "NO ACTION" => Some(ForeignKeyAction::NoAction),
+            "RESTRICT" => Some(ForeignKeyAction::Restrict),
+            "CASCADE" => Some(ForeignKeyAction::Cascade),
+            "SET NULL" => Some(ForeignKeyAction::SetNull),
+            "SET DEFAULT" => Some(ForeignKeyAction::SetDefault),
+            _ => None,
+        }
+    }
+}
+
+/// A foreign key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForeignKey {
+    /// Constraint name (none for an unnamed SQLite constraint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Referencing columns in order.
+    pub columns: Vec<String>,
+    /// The referenced table.
+    pub referenced_table: QualifiedName,
+    /// Referenced columns, matching `columns` one to one.
+    pub referenced_columns: Vec<String>,
+    /// `ON DELETE`.
+    pub on_delete: ForeignKeyAction,
+    /// `ON UPDATE`.
+    pub on_update: ForeignKeyAction,
+}
+
+/// A check constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckConstraint {
+    /// Constraint name (none for an unnamed SQLite constraint).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The boolean expression as the engine prints it, without the `CHECK` keyword.
+    pub expression: String,
+}
+
+/// One key part of an index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexKey {
+    /// A plain column.
+    Column(String),
+    /// An expression, as the engine prints it.
+    Expression(String),
+}
+
+/// An index key with its ordering.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexPart {
+    /// What is indexed.
+    pub key: IndexKey,
+    /// `DESC`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub descending: bool,
+    /// MySQL prefix length (`name(10)`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix_length: Option<u32>,
+}
+
+/// An index that does not back a constraint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Index {
+    /// Its name.
+    pub name: String,
+    /// `UNIQUE`.
+    pub unique: bool,
+    /// Key parts in order.
+    pub parts: Vec<IndexPart>,
+    /// A partial index's `WHERE` predicate, as the engine prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<String>,
+    /// The access method when not the engine's default (`gin`, `hash`, `FULLTEXT`, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    /// Index comment (MySQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct View {
+    /// Its name.
+    pub name: QualifiedName,
+    /// The `SELECT` body as the engine prints it.
+    pub definition: String,
+    /// Views and tables it reads, so views render after what they depend on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<QualifiedName>,
+    /// View comment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}

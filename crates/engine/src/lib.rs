@@ -1,0 +1,126 @@
+//! dbwarden's database engines: PostgreSQL, MySQL/MariaDB and SQLite, each behind the one
+//! [`Engine`] trait, so that everything above this crate is written once.
+//!
+//! An engine owns one connection. It runs single statements (dbwarden splits scripts itself, so
+//! that it knows which statement failed and can record progress), runs dbwarden's own queries
+//! with bound parameters, takes the database-level migration lock, and introspects the
+//! database into the core [`Schema`](dbwarden_core::Schema) model.
+
+pub mod error;
+pub mod mysql;
+pub mod postgres;
+pub mod sqlite;
+mod tls;
+pub mod url;
+pub mod value;
+
+use async_trait::async_trait;
+use dbwarden_core::{Dialect, Schema};
+
+pub use error::EngineError;
+pub use url::{ConnectionUrl, TlsMode};
+pub use value::{Row, Value};
+
+/// What an engine can do, derived from its dialect and server version, so that callers ask the
+/// engine instead of scattering version checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    /// DDL runs inside transactions and rolls back with them.
+    pub transactional_ddl: bool,
+    /// `CREATE INDEX CONCURRENTLY` exists (and must run outside a transaction).
+    pub concurrent_index: bool,
+}
+
+/// Facts about the server at the other end of a connection.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ServerInfo {
+    /// The dialect.
+    pub dialect: Dialect,
+    /// The product (`PostgreSQL`, `MariaDB`, `MySQL`, `SQLite`).
+    pub product: String,
+    /// The version string the server reports.
+    pub version: String,
+    /// The database (or file) connected to.
+    pub database: String,
+}
+
+/// Who holds the migration lock, as far as the database can tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockHolder {
+    /// A human description: application name, user, client address, process id.
+    pub description: String,
+}
+
+/// The outcome of one statement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Executed {
+    /// Rows inserted, updated or deleted, as the server reports them.
+    pub rows_affected: u64,
+}
+
+/// One database connection of some engine.
+///
+/// Statements passed to [`Engine::execute`] are single statements as the splitter returns them.
+/// dbwarden's own queries use `?` placeholders in every dialect; the PostgreSQL engine rewrites
+/// them to `$n`.
+#[async_trait]
+pub trait Engine: Send {
+    /// The dialect this engine speaks.
+    fn dialect(&self) -> Dialect;
+
+    /// What the engine supports on this server.
+    fn capabilities(&self) -> Capabilities;
+
+    /// Product, version and database name.
+    async fn server_info(&mut self) -> Result<ServerInfo, EngineError>;
+
+    /// Runs one statement as a script would (no parameters).
+    async fn execute(&mut self, sql: &str) -> Result<Executed, EngineError>;
+
+    /// Runs one statement of dbwarden's own with bound parameters (`?` placeholders).
+    async fn execute_with(&mut self, sql: &str, params: &[Value]) -> Result<Executed, EngineError>;
+
+    /// Runs a query of dbwarden's own with bound parameters and returns all rows.
+    async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, EngineError>;
+
+    /// Starts a transaction. On SQLite this takes the write lock at once (`BEGIN IMMEDIATE`), so
+    /// that two writers serialize at the start rather than fail at commit.
+    async fn begin(&mut self) -> Result<(), EngineError>;
+
+    /// Commits the open transaction.
+    async fn commit(&mut self) -> Result<(), EngineError>;
+
+    /// Rolls back the open transaction.
+    async fn rollback(&mut self) -> Result<(), EngineError>;
+
+    /// Tries once to take the named database-level lock for this session. Returns false when
+    /// another session holds it.
+    async fn try_lock(&mut self, name: &str) -> Result<bool, EngineError>;
+
+    /// Releases the named lock.
+    async fn unlock(&mut self, name: &str) -> Result<(), EngineError>;
+
+    /// Describes the session holding the named lock, when the database can tell.
+    async fn lock_holder(&mut self, name: &str) -> Result<Option<LockHolder>, EngineError>;
+
+    /// Reads the database's user objects into the normalized model. System objects and
+    /// dbwarden's own tables (`dbwarden_*`) are left out.
+    async fn introspect(&mut self) -> Result<Schema, EngineError>;
+
+    /// Names of the user tables, cheaper than a full introspection.
+    async fn table_names(&mut self) -> Result<Vec<String>, EngineError>;
+}
+
+/// Opens a connection to whatever `url` names.
+pub async fn connect(url: &ConnectionUrl) -> Result<Box<dyn Engine>, EngineError> {
+    match url.dialect() {
+        Dialect::Postgres => Ok(Box::new(postgres::PostgresEngine::connect(url).await?)),
+        Dialect::Mysql => Ok(Box::new(mysql::MysqlEngine::connect(url).await?)),
+        Dialect::Sqlite => Ok(Box::new(sqlite::SqliteEngine::connect(url).await?)),
+    }
+}
+
+/// Tables dbwarden keeps for itself; introspection never reports them.
+pub fn is_dbwarden_table(name: &str) -> bool {
+    name.starts_with("dbwarden_")
+}
