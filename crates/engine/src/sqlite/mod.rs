@@ -1,6 +1,7 @@
 //! SQLite through `rusqlite` (bundled, so nothing needs installing). Calls run on tokio's
 //! blocking pool because SQLite does its I/O on the calling thread.
 
+mod ddl_text;
 mod introspect;
 
 use crate::url::ConnectionUrl;
@@ -30,16 +31,16 @@ impl SqliteEngine {
                 .sqlite_path()
                 .map(|p| p.to_path_buf())
                 .unwrap_or_default();
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                if !parent.is_dir() {
-                    return Err(EngineError::Connect {
-                        target: label,
-                        reason: format!(
-                            "folder {} does not exist: create it or fix the path",
-                            parent.display()
-                        ),
-                    });
-                }
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+                && !parent.is_dir()
+            {
+                return Err(EngineError::Connect {
+                    target: label,
+                    reason: format!(
+                        "folder {} does not exist: create it or fix the path",
+                        parent.display()
+                    ),
+                });
             }
             let flags = if url.param("mode") == Some("ro") {
                 OpenFlags::SQLITE_OPEN_READ_ONLY

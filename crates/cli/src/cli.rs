@@ -1,0 +1,139 @@
+//! The command line, as clap reads it.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// dbwarden: safe schema changes and data migrations for PostgreSQL, MySQL/MariaDB and SQLite.
+#[derive(Debug, Parser)]
+#[command(name = "dbwarden", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Database URL: postgres://, mysql://, mariadb://, sqlite:PATH or sqlite::memory:.
+    /// Defaults to DATABASE_URL, then DATABASE_URL in .env.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Print machine-readable JSON on stdout.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// The migrations folder.
+    #[arg(long, global = true, default_value = "migrations", value_name = "DIR")]
+    pub migrations_dir: PathBuf,
+    /// The NDJSON event log every run appends to.
+    #[arg(
+        long,
+        global = true,
+        default_value = ".dbwarden/events.ndjson",
+        value_name = "FILE",
+        env = "DBWARDEN_EVENT_LOG"
+    )]
+    pub event_log: PathBuf,
+    /// Do not write the event log.
+    #[arg(long, global = true)]
+    pub no_event_log: bool,
+    /// More logging on stderr (-v, -vv).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create an example SQLite project, run its migrations up and down, and show the report.
+    Demo {
+        /// Where to create the example project.
+        #[arg(long, default_value = "dbwarden-demo")]
+        dir: PathBuf,
+        /// Rows to load into the example database.
+        #[arg(long, default_value_t = 5000)]
+        rows: u32,
+    },
+    /// Find out what database and migration tooling a project uses.
+    Detect {
+        /// The project folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Read the live schema into dbwarden's model and print it as DDL or JSON.
+    Inspect {
+        /// Output format (--json implies json).
+        #[arg(long, value_enum, default_value_t = InspectFormat::Sql)]
+        format: InspectFormat,
+    },
+    /// Versioned migrations: new, status, up, down, verify, baseline, rehash.
+    #[command(subcommand)]
+    Migrate(MigrateCommand),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum InspectFormat {
+    /// SQL DDL in the database's dialect.
+    Sql,
+    /// The normalized model as JSON.
+    Json,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct LockArgs {
+    /// Seconds to wait for another runner's migration lock.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub lock_timeout: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateCommand {
+    /// Create the next NNNN_name.up.sql and NNNN_name.down.sql.
+    New {
+        /// What the migration does, e.g. add_users.
+        name: String,
+    },
+    /// Show every migration and where it stands.
+    Status,
+    /// Apply pending migrations.
+    Up {
+        /// Stop after this version.
+        #[arg(long, value_name = "VERSION")]
+        to: Option<String>,
+        /// Run inside a transaction and roll back (PostgreSQL, SQLite), reporting what would change.
+        #[arg(long)]
+        dry_run: bool,
+        /// Continue a migration that stopped part-way, from its first statement not done.
+        #[arg(long)]
+        resume: bool,
+        /// Apply pending migrations older than the newest applied one.
+        #[arg(long)]
+        allow_out_of_order: bool,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+    /// Roll back applied migrations with their down scripts.
+    Down {
+        /// How many migrations to roll back (default 1).
+        #[arg(long, conflicts_with = "to")]
+        steps: Option<usize>,
+        /// Roll back every migration newer than this version (0: all).
+        #[arg(long, value_name = "VERSION")]
+        to: Option<String>,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+    /// Check applied migrations against their files (exit 4 on drift).
+    Verify,
+    /// Record migrations up to VERSION as applied without running them (adopt an existing database).
+    Baseline {
+        /// The last version the database already has.
+        version: String,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+    /// Accept edits to applied migrations that touch only comments or whitespace.
+    Rehash {
+        #[command(flatten)]
+        lock: LockArgs,
+    },
+}

@@ -1,0 +1,29 @@
+//! One module per command; each parses nothing and prints its own result.
+
+mod demo;
+mod detect;
+mod inspect;
+mod migrate;
+
+use crate::cli::{Cli, Command, GlobalArgs};
+use crate::exit::{Exit, Failure};
+use dbwarden::config::resolve_database_url;
+use dbwarden::engine::{ConnectionUrl, Engine};
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli) -> Result<Exit, Failure> {
+    match cli.command {
+        Command::Demo { dir, rows } => demo::run(&cli.global, &dir, rows).await,
+        Command::Detect { dir } => detect::run(&cli.global, &dir).await,
+        Command::Inspect { format } => inspect::run(&cli.global, format).await,
+        Command::Migrate(cmd) => migrate::run(&cli.global, cmd).await,
+    }
+}
+
+/// Resolves the URL and connects.
+pub async fn connect(global: &GlobalArgs) -> Result<(ConnectionUrl, Box<dyn Engine>), Failure> {
+    let (url, _source) =
+        resolve_database_url(global.database_url.as_deref(), std::path::Path::new("."))?;
+    let engine = dbwarden::engine::connect(&url).await?;
+    Ok((url, engine))
+}

@@ -1,0 +1,139 @@
+//! Where the database URL comes from: `--database-url`, then `DATABASE_URL` in the
+//! environment, then a `DATABASE_URL=` line in `.env` in the project folder.
+
+use dbwarden_engine::ConnectionUrl;
+use dbwarden_engine::url::UrlError;
+use std::fmt;
+use std::path::Path;
+use thiserror::Error;
+
+/// Where the URL was found, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UrlSource {
+    /// The `--database-url` flag.
+    Flag,
+    /// The `DATABASE_URL` environment variable.
+    Environment,
+    /// A `.env` file.
+    DotEnv(std::path::PathBuf),
+}
+
+impl fmt::Display for UrlSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            UrlSource::Flag => f.write_str("--database-url"),
+            UrlSource::Environment => f.write_str("DATABASE_URL in the environment"),
+            UrlSource::DotEnv(p) => write!(f, "DATABASE_URL in {}", p.display()),
+        }
+    }
+}
+
+/// Why no usable URL was found.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// None of the sources gave a URL.
+    #[error(
+        "no database URL: pass --database-url, set DATABASE_URL, or put DATABASE_URL=... in .env (e.g. sqlite:app.db, postgres://user@localhost/app, mysql://root@localhost/app)"
+    )]
+    NoUrl,
+    /// A URL was found but is not valid.
+    #[error("{source_name}: {error}")]
+    BadUrl {
+        /// Where it came from.
+        source_name: String,
+        /// What is wrong.
+        error: UrlError,
+    },
+    /// `.env` exists but cannot be parsed.
+    #[error("{path}: {message}")]
+    DotEnv {
+        /// The file.
+        path: String,
+        /// The parser's complaint (the line is not echoed, it may hold a password).
+        message: String,
+    },
+}
+
+/// Finds and parses the database URL.
+pub fn resolve_database_url(
+    flag: Option<&str>,
+    project_dir: &Path,
+) -> Result<(ConnectionUrl, UrlSource), ConfigError> {
+    let (raw, source) = if let Some(url) = flag.filter(|u| !u.trim().is_empty()) {
+        (url.to_owned(), UrlSource::Flag)
+    } else if let Some(url) = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+    {
+        (url, UrlSource::Environment)
+    } else {
+        let path = project_dir.join(".env");
+        match dotenv_database_url(&path)? {
+            Some(url) => (url, UrlSource::DotEnv(path)),
+            None => return Err(ConfigError::NoUrl),
+        }
+    };
+    let url = ConnectionUrl::parse(&raw).map_err(|error| ConfigError::BadUrl {
+        source_name: source.to_string(),
+        error,
+    })?;
+    Ok((url, source))
+}
+
+fn dotenv_database_url(path: &Path) -> Result<Option<String>, ConfigError> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let iter = dotenvy::from_path_iter(path).map_err(|e| ConfigError::DotEnv {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    })?;
+    for item in iter {
+        let (key, value) = item.map_err(|_| ConfigError::DotEnv {
+            path: path.display().to_string(),
+            message: "a line cannot be parsed; check quoting".into(),
+        })?;
+        if key == "DATABASE_URL" {
+            return Ok(Some(value));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flag_wins_and_dotenv_is_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join(".env"),
+            "OTHER=1\nDATABASE_URL=\"sqlite:from_env_file.db\"\n",
+        )
+        .expect("write");
+        let (url, source) =
+            resolve_database_url(Some("sqlite:flag.db"), dir.path()).expect("resolves");
+        assert_eq!(source, UrlSource::Flag);
+        assert_eq!(url.sqlite_path(), Some(Path::new("flag.db")));
+        // DATABASE_URL may be set in the environment of whoever runs the tests; only check the
+        // .env path when it is not.
+        if std::env::var("DATABASE_URL").is_err() {
+            let (url, source) = resolve_database_url(None, dir.path()).expect("resolves");
+            assert!(matches!(source, UrlSource::DotEnv(_)));
+            assert_eq!(url.sqlite_path(), Some(Path::new("from_env_file.db")));
+        }
+    }
+
+    #[test]
+    fn bad_url_names_its_source_without_password() {
+        let err = resolve_database_url(Some("oracle://u:topsecret@h/db"), Path::new("."))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("--database-url"), "{err}");
+        assert!(err.contains("unknown database URL scheme"), "{err}");
+        assert!(!err.contains("topsecret"), "{err}");
+    }
+}

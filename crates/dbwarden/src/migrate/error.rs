@@ -1,0 +1,214 @@
+//! Everything that can stop a migration run, typed so the CLI maps each to an exit code and a
+//! message that says what failed, where, and what to do next.
+
+use dbwarden_engine::EngineError;
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// Why a migration command stopped. Where migrations were applied before the failure, they are
+/// listed in the error so a failure still says what changed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum MigrateError {
+    /// The database could not be reached or refused a query.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// A file could not be read.
+    #[error("cannot read {path}: {message}")]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The OS error.
+        message: String,
+    },
+    /// No migrations to work with.
+    #[error("no migrations in {dir}: {reason}; create one with `dbwarden migrate new NAME`")]
+    NoMigrations {
+        /// The folder.
+        dir: PathBuf,
+        /// Why (missing, empty).
+        reason: String,
+    },
+    /// A file in the migrations folder is not usable.
+    #[error("{path}: {reason}")]
+    InvalidFile {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+    /// Two migrations share a version number.
+    #[error(
+        "version {version} is used twice ({first} and {second}): renumber one of them so every version is unique"
+    )]
+    DuplicateVersion {
+        /// The shared version.
+        version: String,
+        /// One migration.
+        first: String,
+        /// The other.
+        second: String,
+    },
+    /// A version does not fit the history table's BIGINT.
+    #[error("version {version} is too large (at most 19 digits, below 2^63)")]
+    VersionTooLarge {
+        /// The version.
+        version: String,
+    },
+    /// A pending migration has no down script.
+    #[error(
+        "{migration} has no down script ({expected}): write one, or mark the migration irreversible on purpose with `-- dbwarden:irreversible` as the first line of its up script"
+    )]
+    MissingDown {
+        /// The migration label.
+        migration: String,
+        /// The file that should exist.
+        expected: PathBuf,
+    },
+    /// Applied migrations' files changed since they were applied.
+    #[error("{}", drift_message(.drifts))]
+    Drift {
+        /// Every drifted migration.
+        drifts: Vec<super::Drift>,
+    },
+    /// A pending migration is older than the newest applied one.
+    #[error(
+        "{migration} is older than the newest applied migration {newest}: it would run out of order. Renumber it after {newest}, or pass --allow-out-of-order if running it late is safe"
+    )]
+    OutOfOrder {
+        /// The pending migration.
+        migration: String,
+        /// The newest applied migration.
+        newest: String,
+    },
+    /// The history table was written by a newer dbwarden.
+    #[error(
+        "the history table was written by a newer dbwarden (history format {found}, this one understands up to {supported}); upgrade dbwarden"
+    )]
+    NewerHistory {
+        /// The format found.
+        found: i64,
+        /// The newest format this build reads.
+        supported: i64,
+    },
+    /// A non-transactional migration stopped part-way and needs a decision.
+    #[error(
+        "{migration} stopped part-way: {done} of {total} statements ran{ran}{error}. Nothing else will be applied until you choose: fix the script and run `dbwarden migrate up --resume` to continue from statement {next}, or run `dbwarden migrate down` to run its down script"
+    )]
+    PartiallyApplied {
+        /// The migration label.
+        migration: String,
+        /// Statements that completed.
+        done: i64,
+        /// Statements in the script.
+        total: i64,
+        /// Which statements ran (file lines).
+        ran: String,
+        /// The recorded error, if any.
+        error: String,
+        /// The statement `--resume` starts from.
+        next: i64,
+    },
+    /// A statement failed.
+    #[error("{}", failure_message(.migration, .file, .line, .statement, .message, .applied))]
+    StatementFailed {
+        /// The migration label.
+        migration: String,
+        /// The script file.
+        file: PathBuf,
+        /// Line of the failing statement (or of the error position inside it).
+        line: usize,
+        /// 1-based index of the statement in the script.
+        statement: usize,
+        /// The database's message.
+        message: String,
+        /// Whether the migration's earlier statements were rolled back.
+        rolled_back: bool,
+        /// Migrations applied in this run before the failure.
+        applied: Vec<String>,
+    },
+    /// Waited too long for another runner's lock.
+    #[error(
+        "timed out after {seconds} s waiting for the migration lock{}: another dbwarden is migrating this database; wait for it or raise --lock-timeout",
+        .holder.as_ref().map(|h| format!(" held by {h}")).unwrap_or_default()
+    )]
+    LockTimeout {
+        /// How long we waited.
+        seconds: u64,
+        /// Who holds it.
+        holder: Option<String>,
+    },
+    /// A target version or step count that does not make sense.
+    #[error("{0}")]
+    BadTarget(String),
+    /// Refusing to roll back something that cannot be.
+    #[error("{0}")]
+    Irreversible(String),
+    /// Dry run is not possible as asked.
+    #[error("{0}")]
+    DryRunUnsupported(String),
+}
+
+fn drift_message(drifts: &[super::Drift]) -> String {
+    let mut s = String::from("applied migrations changed since they were applied:");
+    for d in drifts {
+        s.push_str("\n  ");
+        s.push_str(&d.to_string());
+    }
+    let cosmetic = drifts.iter().all(|d| d.cosmetic_only());
+    if cosmetic {
+        s.push_str("\nOnly comments or whitespace changed: review the files, then run `dbwarden migrate rehash` to accept them.");
+    } else {
+        s.push_str("\nAn applied migration must not be edited: restore the file (git checkout), and put new changes in a new migration.");
+    }
+    s
+}
+
+fn failure_message(
+    migration: &str,
+    file: &std::path::Path,
+    line: &usize,
+    statement: &usize,
+    message: &str,
+    applied: &[String],
+) -> String {
+    let mut s = format!(
+        "{migration} failed at {}:{line} (statement {statement}): {message}",
+        file.display()
+    );
+    if !applied.is_empty() {
+        s.push_str(&format!(
+            "\napplied before the failure: {}",
+            applied.join(", ")
+        ));
+    }
+    s
+}
+
+impl MigrateError {
+    /// Whether the error is a safety refusal (nothing was changed on purpose).
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            MigrateError::MissingDown { .. }
+                | MigrateError::OutOfOrder { .. }
+                | MigrateError::NewerHistory { .. }
+                | MigrateError::PartiallyApplied { .. }
+                | MigrateError::Irreversible(_)
+                | MigrateError::DryRunUnsupported(_)
+        )
+    }
+
+    /// Whether the error is bad input (files, arguments) rather than a database failure.
+    pub fn is_input_error(&self) -> bool {
+        matches!(
+            self,
+            MigrateError::NoMigrations { .. }
+                | MigrateError::InvalidFile { .. }
+                | MigrateError::DuplicateVersion { .. }
+                | MigrateError::VersionTooLarge { .. }
+                | MigrateError::BadTarget(_)
+                | MigrateError::Io { .. }
+        )
+    }
+}
