@@ -159,10 +159,18 @@ impl History {
         Ok(rows.first().and_then(|r| r.first()).and_then(Value::as_i64))
     }
 
-    /// All rows, by version. Empty where the table does not exist yet.
+    /// All rows, by version. Empty where the table does not exist yet; refuses a history
+    /// written by a newer dbwarden, whose rows this one might misread.
     pub async fn rows(engine: &mut dyn Engine) -> Result<Vec<HistoryRow>, MigrateError> {
-        if Self::format(engine).await?.is_none() {
-            return Ok(Vec::new());
+        match Self::format(engine).await? {
+            None => return Ok(Vec::new()),
+            Some(found) if found > HISTORY_FORMAT => {
+                return Err(MigrateError::NewerHistory {
+                    found,
+                    supported: HISTORY_FORMAT,
+                });
+            }
+            Some(_) => {}
         }
         let rows = engine.query(SELECT_ROWS, &[]).await?;
         Ok(rows.iter().map(|r| row_from_values(r)).collect())

@@ -25,11 +25,11 @@ pub fn create_migration(dir: &Path, name: &str) -> Result<(PathBuf, PathBuf), Mi
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
         let digits: String = file.chars().take_while(char::is_ascii_digit).collect();
-        if let Ok(v) = digits.parse::<u64>() {
-            if v >= highest {
-                highest = v;
-                width = width.max(digits.len());
-            }
+        if let Ok(v) = digits.parse::<u64>()
+            && v >= highest
+        {
+            highest = v;
+            width = width.max(digits.len());
         }
     }
     let next = highest + 1;

@@ -151,10 +151,10 @@ impl Runner {
         self.lock().await?;
         let result = work(self).await;
         self.unlock().await;
-        if let Err(e) = &result {
-            if e.is_refusal() || matches!(e, MigrateError::Drift { .. }) {
-                self.event(EventType::Refused, json!({"reason": e.to_string()}));
-            }
+        if let Err(e) = &result
+            && (e.is_refusal() || matches!(e, MigrateError::Drift { .. }))
+        {
+            self.event(EventType::Refused, json!({"reason": e.to_string()}));
         }
         result
     }
@@ -223,13 +223,13 @@ impl Runner {
                 reason: "the folder holds no NNNN_name.up.sql files".into(),
             });
         }
-        if let Some(v) = to {
-            if self.set.get(v).is_none() {
-                return Err(MigrateError::BadTarget(format!(
-                    "--to {v}: no migration has that version in {}",
-                    self.set.dir.display()
-                )));
-            }
+        if let Some(v) = to
+            && self.set.get(v).is_none()
+        {
+            return Err(MigrateError::BadTarget(format!(
+                "--to {v}: no migration has that version in {}",
+                self.set.dir.display()
+            )));
         }
         let started = Instant::now();
         self.event(EventType::RunStarted, json!({"command": "up"}));
@@ -287,20 +287,21 @@ impl Runner {
             - pending.len();
 
         for m in &pending {
-            if let Some(newest) = newest_applied {
-                if m.version < newest && !self.options.allow_out_of_order {
-                    return Err(MigrateError::OutOfOrder {
-                        migration: m.label(),
-                        newest: format!(
-                            "{}_{}",
-                            self.label_version(newest),
-                            rows.iter()
-                                .find(|r| r.version == newest)
-                                .map(|r| r.name.as_str())
-                                .unwrap_or("")
-                        ),
-                    });
-                }
+            if let Some(newest) = newest_applied
+                && m.version < newest
+                && !self.options.allow_out_of_order
+            {
+                return Err(MigrateError::OutOfOrder {
+                    migration: m.label(),
+                    newest: format!(
+                        "{}_{}",
+                        self.label_version(newest),
+                        rows.iter()
+                            .find(|r| r.version == newest)
+                            .map(|r| r.name.as_str())
+                            .unwrap_or("")
+                    ),
+                });
             }
             if m.down.is_none() && !m.irreversible() {
                 return Err(MigrateError::MissingDown {
@@ -365,7 +366,6 @@ impl Runner {
     }
 
     fn failure(
-        &self,
         m: &Migration,
         script: &super::Script,
         index: usize,
@@ -412,7 +412,7 @@ impl Runner {
                 Ok(done) => rows_affected += done.rows_affected,
                 Err(e) => {
                     let _ = self.engine.rollback().await;
-                    let err = self.failure(m, &m.up, i, stmt, &e, true, applied);
+                    let err = Self::failure(m, &m.up, i, stmt, &e, true, applied);
                     self.event(EventType::MigrationFailed, json!({"version": m.version_text, "name": m.name, "statement": i + 1, "status": "rolled_back", "error": err.to_string(), "duration_ms": millis(started.elapsed())}));
                     return Err(err);
                 }
@@ -502,7 +502,7 @@ impl Runner {
                         .iter()
                         .map(|a| format!("{}_{}", a.version, a.name))
                         .collect();
-                    let err = self.failure(m, &m.up, i, stmt, &e, false, &names);
+                    let err = Self::failure(m, &m.up, i, stmt, &e, false, &names);
                     let message = format!(
                         "statement {} at {}:{}: {e}",
                         i + 1,
@@ -693,7 +693,7 @@ impl Runner {
                         )
                         .await?;
                     }
-                    let err = self.failure(m, &down, i, stmt, &e, transactional, &names);
+                    let err = Self::failure(m, &down, i, stmt, &e, transactional, &names);
                     self.event(EventType::RollbackFailed, json!({"version": m.version_text, "name": m.name, "statement": i + 1, "error": err.to_string()}));
                     return Err(err);
                 }
@@ -726,14 +726,6 @@ impl Runner {
 
     /// Where every migration stands. Reads only; creates nothing.
     pub async fn status(&mut self) -> Result<StatusReport, MigrateError> {
-        if let Some(f) = History::format(self.engine.as_mut()).await? {
-            if f > super::HISTORY_FORMAT {
-                return Err(MigrateError::NewerHistory {
-                    found: f,
-                    supported: super::HISTORY_FORMAT,
-                });
-            }
-        }
         let rows = History::rows(self.engine.as_mut()).await?;
         let drifts = check_drift(&self.set, &rows);
         let mut entries = Vec::new();
@@ -894,14 +886,6 @@ impl Runner {
             tables_dropped: Vec::new(),
             notes: Vec::new(),
         };
-        if let Some(f) = History::format(self.engine.as_mut()).await? {
-            if f > super::HISTORY_FORMAT {
-                return Err(MigrateError::NewerHistory {
-                    found: f,
-                    supported: super::HISTORY_FORMAT,
-                });
-            }
-        }
         let rows = History::rows(self.engine.as_mut()).await?;
         self.check_history(&rows)?;
         if let Some(row) = rows.iter().find(|r| !r.status.is_done()) {
@@ -968,7 +952,7 @@ impl Runner {
                 let rows_affected = if run {
                     match self.engine.execute(&stmt.sql).await {
                         Ok(done) => Some(done.rows_affected),
-                        Err(e) => return Err(self.failure(m, &m.up, i, stmt, &e, true, &[])),
+                        Err(e) => return Err(Self::failure(m, &m.up, i, stmt, &e, true, &[])),
                     }
                 } else {
                     None

@@ -426,13 +426,16 @@ async fn read_indexes(
     server: &Server,
     tables: &mut IndexMap<String, TableEntry>,
 ) -> Result<(), EngineError> {
-    let sql = if server.has_index_expressions() {
-        INDEX_PARTS_WITH_EXPRESSIONS_QUERY
+    let (query, sql) = if server.has_index_expressions() {
+        (
+            "index_parts_with_expressions.sql",
+            INDEX_PARTS_WITH_EXPRESSIONS_QUERY,
+        )
     } else {
-        INDEX_PARTS_QUERY
+        ("index_parts.sql", INDEX_PARTS_QUERY)
     };
     let mut indexes: Vec<CatalogIndex> = Vec::new();
-    for mut row in catalog_rows(conn, "index_parts.sql", sql).await? {
+    for mut row in catalog_rows(conn, query, sql).await? {
         let table: String = row.required("table_name")?;
         if !tables.contains_key(&table) {
             continue;
