@@ -123,6 +123,40 @@ async fn postgres_password_never_appears_in_output_or_events() {
     );
 }
 
+/// `status` counts a migration that stopped part-way as neither applied nor pending.
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_mariadb_migration_is_not_counted_as_applied() {
+    let db = test_db!(Server::Mysql);
+    let project = Project::new(&db);
+    project.migration("0001_broken", BROKEN_UP, BROKEN_DOWN);
+    project.run(&["migrate", "up"]).assert_code(1);
+    let status = project.run(&["--json", "migrate", "status"]);
+    status.assert_code(0);
+    let report = &status.json()["migrations"];
+    assert_eq!(report["migrations"][0]["state"], "failed", "{status}");
+    assert_eq!(
+        (&report["applied"], &report["pending"]),
+        (&serde_json::json!(0), &serde_json::json!(0)),
+        "a migration that stopped part-way counts as neither applied nor pending:\n{status}"
+    );
+}
+
+/// The other way out of a half-applied MariaDB migration that the refusal offers: `down` runs
+/// its down script and forgets it.
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_mariadb_migration_can_be_rolled_back() {
+    let db = test_db!(Server::Mysql);
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    project.migration("0001_broken", BROKEN_UP, BROKEN_DOWN);
+    project.run(&["migrate", "up"]).assert_code(1);
+    assert_eq!(probe.user_tables().await, ["first_table"]);
+
+    project.run(&["migrate", "down"]).assert_code(0);
+    assert!(probe.user_tables().await.is_empty());
+    assert!(probe.history().await.is_empty());
+}
+
 on_every_engine!(
     malformed_second_statement,
     missing_down_script,
@@ -167,6 +201,10 @@ async fn malformed_second_statement(server: Server) {
             .run(&["migrate", "status"])
             .assert_code(0)
             .assert_stdout_mentions(&["0001", "FAILED"]);
+        let status = project.run(&["--json", "migrate", "status"]);
+        status.assert_code(0);
+        let report = &status.json()["migrations"];
+        assert_eq!(report["migrations"][0]["state"], "failed", "{status}");
         project
             .run(&["migrate", "up"])
             .assert_code(3)
