@@ -109,6 +109,23 @@ pub trait Engine: Send {
 
     /// Names of the user tables, cheaper than a full introspection.
     async fn table_names(&mut self) -> Result<Vec<String>, EngineError>;
+
+    /// Creates an empty scratch database next to this one (same server and credentials; an
+    /// in-memory database for SQLite) and connects to it. The caller must call
+    /// [`Engine::drop_scratch`] with the same name when done, also on failure.
+    async fn create_scratch(&mut self, name: &str) -> Result<Box<dyn Engine>, EngineError>;
+
+    /// Drops a scratch database made by [`Engine::create_scratch`].
+    async fn drop_scratch(&mut self, name: &str) -> Result<(), EngineError>;
+}
+
+/// A scratch database name no other run uses: `dbw_scratch_<pid>_<nanos>`.
+pub fn scratch_name(purpose: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() % 1_000_000_000_000)
+        .unwrap_or(0);
+    format!("dbw_{purpose}_{}_{nanos}", std::process::id())
 }
 
 /// Opens a connection to whatever `url` names.

@@ -289,7 +289,7 @@ fn print_dry_run(report: &dbwarden::migrate::DryRunReport) {
     if !report.statements.is_empty() {
         println_safe(&t.to_string());
     }
-    if report.executed {
+    if report.mode == "rolled_back" && !report.migrations.is_empty() {
         println_safe(&format!(
             "dry run of {} migration(s): executed inside a transaction and rolled back; nothing changed",
             report.migrations.len()

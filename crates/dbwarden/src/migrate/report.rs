@@ -96,8 +96,9 @@ pub struct DryRunReport {
     pub database: String,
     /// The target, redacted.
     pub target: String,
-    /// Whether statements really ran (inside a transaction that was rolled back).
-    pub executed: bool,
+    /// How the statements ran: `rolled_back` (inside a transaction on the target, then rolled
+    /// back) or `scratch_copy` (for real on a scratch copy of the schema, then dropped).
+    pub mode: String,
     /// Migrations that would be applied.
     pub migrations: Vec<String>,
     /// Statement by statement.
@@ -109,6 +110,22 @@ pub struct DryRunReport {
     /// Anything the user should know (migrations that could not run inside the transaction,
     /// engines that cannot roll DDL back).
     pub notes: Vec<String>,
+}
+
+impl DryRunReport {
+    /// Fills `tables_created` / `tables_dropped` from the table names before and after.
+    pub fn set_table_changes(&mut self, before: &[String], after: &[String]) {
+        self.tables_created = after
+            .iter()
+            .filter(|t| !before.contains(t))
+            .cloned()
+            .collect();
+        self.tables_dropped = before
+            .iter()
+            .filter(|t| !after.contains(t))
+            .cloned()
+            .collect();
+    }
 }
 
 /// Where one migration stands.

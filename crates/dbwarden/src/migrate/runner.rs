@@ -868,8 +868,8 @@ impl Runner {
     }
 
     /// Runs the pending migrations inside one transaction and rolls it back, reporting what
-    /// would change. On MySQL/MariaDB DDL cannot be rolled back, so nothing is executed and the
-    /// report says so.
+    /// would change. On MySQL/MariaDB DDL cannot be rolled back, so the migrations run on a
+    /// scratch copy of the schema instead, and the report says so.
     pub async fn dry_run(&mut self, to: Option<u64>) -> Result<DryRunReport, MigrateError> {
         self.locked(async |r| r.dry_run_locked(to).await).await
     }
@@ -879,7 +879,7 @@ impl Runner {
         let mut report = DryRunReport {
             database: dialect.name().into(),
             target: self.target.clone(),
-            executed: dialect.transactional_ddl(),
+            mode: "rolled_back".into(),
             migrations: Vec::new(),
             statements: Vec::new(),
             tables_created: Vec::new(),
@@ -899,81 +899,137 @@ impl Runner {
             .filter(|m| to.is_none_or(|t| m.version <= t))
             .cloned()
             .collect();
-        if !report.executed {
-            report.notes.push(format!(
-                "{} commits DDL implicitly, so a dry run cannot be rolled back there: nothing was executed. \
-                 To rehearse for real, point --database-url at a scratch copy of this database and run `migrate up` there.",
-                dialect.name()
-            ));
+        if !dialect.transactional_ddl() {
+            report.mode = "scratch_copy".into();
+            self.rehearse_on_scratch(&rows, &pending, &mut report)
+                .await?;
+            self.event(
+                EventType::DryRunComplete,
+                json!({"migrations": report.migrations, "status": "rehearsed_on_scratch"}),
+            );
+            return Ok(report);
         }
-        let before = if report.executed {
-            self.engine.begin().await?;
-            self.engine.table_names().await?
-        } else {
-            Vec::new()
+        self.engine.begin().await?;
+        let before = match self.engine.table_names().await {
+            Ok(names) => names,
+            Err(e) => {
+                let _ = self.engine.rollback().await;
+                return Err(e.into());
+            }
         };
-        let outcome = self.dry_run_statements(&pending, &mut report).await;
-        if report.executed {
-            let after = self.engine.table_names().await;
-            self.engine.rollback().await?;
-            let after = after?;
-            report.tables_created = after
-                .iter()
-                .filter(|t| !before.contains(t))
-                .cloned()
-                .collect();
-            report.tables_dropped = before
-                .iter()
-                .filter(|t| !after.contains(t))
-                .cloned()
-                .collect();
-        }
+        let outcome = dry_run_statements(self.engine.as_mut(), &pending, &mut report, true).await;
+        let after = self.engine.table_names().await;
+        self.engine.rollback().await?;
         outcome?;
-        self.event(EventType::DryRunComplete, json!({"migrations": report.migrations, "executed": report.executed, "status": "rolled_back"}));
+        report.set_table_changes(&before, &after?);
+        self.event(
+            EventType::DryRunComplete,
+            json!({"migrations": report.migrations, "status": "rolled_back"}),
+        );
         Ok(report)
     }
 
-    async fn dry_run_statements(
+    /// MySQL/MariaDB cannot roll DDL back, so the dry run happens for real on a scratch
+    /// database holding a copy of the schema (no rows) and the history, which is dropped
+    /// afterwards whatever happened. The target database is only read.
+    async fn rehearse_on_scratch(
         &mut self,
+        rows: &[HistoryRow],
         pending: &[Migration],
         report: &mut DryRunReport,
     ) -> Result<(), MigrateError> {
-        for m in pending {
-            report.migrations.push(m.label());
-            let statements = m.up.statements(self.dialect())?;
-            let run = report.executed && !m.no_transaction();
-            if report.executed && !run {
-                report.notes.push(format!(
-                    "{} runs outside a transaction (-- dbwarden:no-transaction), so the dry run lists its statements without executing them",
-                    m.label()
-                ));
-            }
-            for (i, stmt) in statements.iter().enumerate() {
-                let rows_affected = if run {
-                    match self.engine.execute(&stmt.sql).await {
-                        Ok(done) => Some(done.rows_affected),
-                        Err(e) => return Err(Self::failure(m, &m.up, i, stmt, &e, true, &[])),
-                    }
-                } else {
-                    None
-                };
-                report.statements.push(DryRunStatement {
-                    migration: m.label(),
-                    location: format!("{}:{}", m.up.path.display(), stmt.line),
-                    rows_affected,
-                    summary: stmt
-                        .sql
-                        .lines()
-                        .next()
-                        .unwrap_or("")
-                        .chars()
-                        .take(100)
-                        .collect(),
-                });
-            }
+        let schema = self.engine.introspect().await?;
+        let name = dbwarden_engine::scratch_name("dryrun");
+        let mut scratch = self.engine.create_scratch(&name).await?;
+        let outcome = rehearse(scratch.as_mut(), &schema, rows, pending, report).await;
+        drop(scratch);
+        let dropped = self.engine.drop_scratch(&name).await;
+        outcome?;
+        if let Err(e) = dropped {
+            report.notes.push(format!(
+                "could not drop scratch database {name}: {e}; drop it by hand"
+            ));
         }
+        report.notes.push(format!(
+            "{} commits DDL implicitly, so this dry run could not be rolled back in place: it ran for real on scratch \
+             database {name} (a copy of the schema and migration history, without rows), dropped afterwards. \
+             The target database was only read; row counts come from the empty copy.",
+            self.dialect().name()
+        ));
         Ok(())
     }
+}
+
+/// Builds the scratch copy and runs the pending migrations on it.
+async fn rehearse(
+    scratch: &mut dyn Engine,
+    schema: &dbwarden_core::Schema,
+    rows: &[HistoryRow],
+    pending: &[Migration],
+    report: &mut DryRunReport,
+) -> Result<(), MigrateError> {
+    for statement in dbwarden_core::render::schema_statements(schema) {
+        scratch.execute(&statement).await.map_err(|e| {
+            MigrateError::DryRunUnsupported(format!(
+                "could not copy the schema into the scratch database, so nothing was rehearsed: {e}\nstatement: {statement}"
+            ))
+        })?;
+    }
+    History::ensure(scratch).await?;
+    for row in rows {
+        History::insert(scratch, row).await?;
+    }
+    let before = scratch.table_names().await?;
+    dry_run_statements(scratch, pending, report, true).await?;
+    let after = scratch.table_names().await?;
+    report.set_table_changes(&before, &after);
+    Ok(())
+}
+
+/// Runs (or, for `no-transaction` scripts inside a transaction, only lists) the pending
+/// migrations' statements, recording each in the report.
+async fn dry_run_statements(
+    engine: &mut dyn Engine,
+    pending: &[Migration],
+    report: &mut DryRunReport,
+    in_transaction: bool,
+) -> Result<(), MigrateError> {
+    let dialect = engine.dialect();
+    for m in pending {
+        report.migrations.push(m.label());
+        let statements = m.up.statements(dialect)?;
+        let run = !(in_transaction && dialect.transactional_ddl() && m.no_transaction());
+        if !run {
+            report.notes.push(format!(
+                "{} runs outside a transaction (-- dbwarden:no-transaction), so the dry run lists its statements without executing them",
+                m.label()
+            ));
+        }
+        for (i, stmt) in statements.iter().enumerate() {
+            let rows_affected = if run {
+                match engine.execute(&stmt.sql).await {
+                    Ok(done) => Some(done.rows_affected),
+                    Err(e) => return Err(Runner::failure(m, &m.up, i, stmt, &e, true, &[])),
+                }
+            } else {
+                None
+            };
+            report.statements.push(DryRunStatement {
+                migration: m.label(),
+                location: format!("{}:{}", m.up.path.display(), stmt.line),
+                rows_affected,
+                summary: stmt
+                    .sql
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(100)
+                    .collect(),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn row_file(runner: &Runner, row: &HistoryRow) -> String {

@@ -17,6 +17,7 @@ use mysql_async::{Conn, OptsBuilder, SslOpts};
 pub struct MysqlEngine {
     conn: Conn,
     database: String,
+    url: ConnectionUrl,
 }
 
 impl MysqlEngine {
@@ -54,7 +55,11 @@ impl MysqlEngine {
             target: url.redacted(),
             reason: describe_connect_error(&e, url, mode),
         })?;
-        Ok(MysqlEngine { conn, database })
+        Ok(MysqlEngine {
+            conn,
+            database,
+            url: url.clone(),
+        })
     }
 
     /// The underlying connection, for MySQL-only work.
@@ -270,6 +275,41 @@ impl Engine for MysqlEngine {
 
     async fn introspect(&mut self) -> Result<Schema, EngineError> {
         introspect::introspect(&mut self.conn).await
+    }
+
+    async fn create_scratch(&mut self, name: &str) -> Result<Box<dyn Engine>, EngineError> {
+        // Same character set and collation as the source, so copied DDL means the same there.
+        let charset: Option<(String, String)> = self
+            .conn
+            .query_first(
+                "SELECT DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA \
+                 WHERE SCHEMA_NAME = DATABASE()",
+            )
+            .await
+            .map_err(sql_error)?;
+        let quoted = dbwarden_core::quote_ident(Dialect::Mysql, name);
+        let options = charset
+            .map(|(cs, coll)| format!(" CHARACTER SET {cs} COLLATE {coll}"))
+            .unwrap_or_default();
+        self.conn
+            .query_drop(format!("CREATE DATABASE {quoted}{options}"))
+            .await
+            .map_err(sql_error)?;
+        match MysqlEngine::connect(&self.url.with_database(name)).await {
+            Ok(engine) => Ok(Box::new(engine)),
+            Err(e) => {
+                let _ = self.drop_scratch(name).await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn drop_scratch(&mut self, name: &str) -> Result<(), EngineError> {
+        let quoted = dbwarden_core::quote_ident(Dialect::Mysql, name);
+        self.conn
+            .query_drop(format!("DROP DATABASE IF EXISTS {quoted}"))
+            .await
+            .map_err(sql_error)
     }
 
     async fn table_names(&mut self) -> Result<Vec<String>, EngineError> {

@@ -15,6 +15,7 @@ use tokio_postgres::{Client, Config, SimpleQueryMessage};
 pub struct PostgresEngine {
     client: Client,
     database: String,
+    url: ConnectionUrl,
 }
 
 impl PostgresEngine {
@@ -78,7 +79,11 @@ impl PostgresEngine {
             });
             client
         };
-        Ok(PostgresEngine { client, database })
+        Ok(PostgresEngine {
+            client,
+            database,
+            url: url.clone(),
+        })
     }
 
     /// The underlying client, for PostgreSQL-only work (COPY, notices).
@@ -379,6 +384,30 @@ impl Engine for PostgresEngine {
 
     async fn introspect(&mut self) -> Result<Schema, EngineError> {
         introspect::introspect(&self.client).await
+    }
+
+    async fn create_scratch(&mut self, name: &str) -> Result<Box<dyn Engine>, EngineError> {
+        let quoted = dbwarden_core::quote_ident(Dialect::Postgres, name);
+        self.client
+            .batch_execute(&format!("CREATE DATABASE {quoted}"))
+            .await
+            .map_err(sql_error)?;
+        match PostgresEngine::connect(&self.url.with_database(name)).await {
+            Ok(engine) => Ok(Box::new(engine)),
+            Err(e) => {
+                let _ = self.drop_scratch(name).await;
+                Err(e)
+            }
+        }
+    }
+
+    async fn drop_scratch(&mut self, name: &str) -> Result<(), EngineError> {
+        // WITH (FORCE) (PostgreSQL 13+) ends sessions still connected to it.
+        let quoted = dbwarden_core::quote_ident(Dialect::Postgres, name);
+        self.client
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+            .await
+            .map_err(sql_error)
     }
 
     async fn table_names(&mut self) -> Result<Vec<String>, EngineError> {

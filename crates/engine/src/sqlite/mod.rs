@@ -323,6 +323,16 @@ impl Engine for SqliteEngine {
         self.with_conn(|conn| introspect::introspect(conn)).await
     }
 
+    async fn create_scratch(&mut self, _name: &str) -> Result<Box<dyn Engine>, EngineError> {
+        let url = ConnectionUrl::parse("sqlite::memory:")?;
+        Ok(Box::new(SqliteEngine::connect(&url).await?))
+    }
+
+    async fn drop_scratch(&mut self, _name: &str) -> Result<(), EngineError> {
+        // An in-memory database goes with its connection.
+        Ok(())
+    }
+
     async fn table_names(&mut self) -> Result<Vec<String>, EngineError> {
         self.with_conn(|conn| {
             let rows = query_rows(
