@@ -2,7 +2,8 @@
 //! reading its files, so that dbwarden can adopt an existing project without re-running its
 //! history.
 //!
-//! Nothing here connects to a database. The project folder is read, never written; symbolic links
+//! Nothing here connects to a database except [`history_tables`], which lists the migration
+//! history tables a live database holds. The project folder is read, never written; symbolic links
 //! are never followed (a link could point anywhere on the machine), and dependency, build and VCS
 //! folders (`node_modules`, `target`, `.git`) are skipped. Each [`Finding`] says concretely what
 //! was seen and where; [`ProjectDetection::dialect`] is the best guess drawn from them.
@@ -14,6 +15,7 @@ mod config_text;
 mod django;
 mod dotenv;
 mod flyway;
+mod history_tables;
 mod knex;
 mod prisma;
 mod rails;
@@ -27,6 +29,7 @@ use dbwarden_core::Dialect;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
+pub use history_tables::{HistoryTable, history_tables};
 use tree::Tree;
 
 /// What [`detect_project`] found in a project folder.
