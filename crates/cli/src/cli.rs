@@ -127,6 +127,7 @@ pub enum MigrateCommand {
     /// Record migrations up to VERSION as applied without running them (adopt an existing database).
     Baseline {
         /// The last version the database already has.
+        #[arg(id = "baseline_version", value_name = "VERSION")]
         version: String,
         #[command(flatten)]
         lock: LockArgs,

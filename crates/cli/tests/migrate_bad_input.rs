@@ -3,10 +3,10 @@
 //! Each case must exit with the documented code, say what is wrong in words a user can act on,
 //! never print a password, and leave the database as it was.
 
-mod common;
+mod harness;
 
-use common::{Probe, Project};
 use dbwarden_testkit::{Server, test_db};
+use harness::{Probe, Project};
 
 const CREATE_ITEMS: &str = "CREATE TABLE items (id INTEGER NOT NULL PRIMARY KEY);\n";
 const DROP_ITEMS: &str = "DROP TABLE items;\n";
@@ -23,7 +23,7 @@ fn with_password(url: &str, password: &str) -> String {
 
 /// Panics if `secret` appears in the run's output or in the project's event log.
 #[track_caller]
-fn assert_never_shown(project: &Project, outcome: &common::Outcome, secret: &str) {
+fn assert_never_shown(project: &Project, outcome: &harness::Outcome, secret: &str) {
     assert!(
         !outcome.all_output().contains(secret),
         "the password appears in the output:\n{outcome}"
@@ -123,40 +123,6 @@ async fn postgres_password_never_appears_in_output_or_events() {
     );
 }
 
-/// `status` counts a migration that stopped part-way as neither applied nor pending.
-#[tokio::test(flavor = "multi_thread")]
-async fn failed_mariadb_migration_is_not_counted_as_applied() {
-    let db = test_db!(Server::Mysql);
-    let project = Project::new(&db);
-    project.migration("0001_broken", BROKEN_UP, BROKEN_DOWN);
-    project.run(&["migrate", "up"]).assert_code(1);
-    let status = project.run(&["--json", "migrate", "status"]);
-    status.assert_code(0);
-    let report = &status.json()["migrations"];
-    assert_eq!(report["migrations"][0]["state"], "failed", "{status}");
-    assert_eq!(
-        (&report["applied"], &report["pending"]),
-        (&serde_json::json!(0), &serde_json::json!(0)),
-        "a migration that stopped part-way counts as neither applied nor pending:\n{status}"
-    );
-}
-
-/// The other way out of a half-applied MariaDB migration that the refusal offers: `down` runs
-/// its down script and forgets it.
-#[tokio::test(flavor = "multi_thread")]
-async fn failed_mariadb_migration_can_be_rolled_back() {
-    let db = test_db!(Server::Mysql);
-    let mut probe = Probe::new(&db).await;
-    let project = Project::new(&db);
-    project.migration("0001_broken", BROKEN_UP, BROKEN_DOWN);
-    project.run(&["migrate", "up"]).assert_code(1);
-    assert_eq!(probe.user_tables().await, ["first_table"]);
-
-    project.run(&["migrate", "down"]).assert_code(0);
-    assert!(probe.user_tables().await.is_empty());
-    assert!(probe.history().await.is_empty());
-}
-
 on_every_engine!(
     malformed_second_statement,
     missing_down_script,
@@ -236,6 +202,40 @@ async fn malformed_second_statement(server: Server) {
         project.run(&["migrate", "up"]).assert_code(0);
         assert_eq!(probe.user_tables().await, ["first_table", "second_table"]);
     }
+}
+
+/// `status` counts a migration that stopped part-way as neither applied nor pending.
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_mariadb_migration_is_not_counted_as_applied() {
+    let db = test_db!(Server::Mysql);
+    let project = Project::new(&db);
+    project.migration("0001_broken", BROKEN_UP, BROKEN_DOWN);
+    project.run(&["migrate", "up"]).assert_code(1);
+    let status = project.run(&["--json", "migrate", "status"]);
+    status.assert_code(0);
+    let report = &status.json()["migrations"];
+    assert_eq!(report["migrations"][0]["state"], "failed", "{status}");
+    assert_eq!(
+        (&report["applied"], &report["pending"]),
+        (&serde_json::json!(0), &serde_json::json!(0)),
+        "a migration that stopped part-way counts as neither applied nor pending:\n{status}"
+    );
+}
+
+/// The other way out of a half-applied MariaDB migration that the refusal offers: `down` runs
+/// its down script and forgets it.
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_mariadb_migration_can_be_rolled_back() {
+    let db = test_db!(Server::Mysql);
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    project.migration("0001_broken", BROKEN_UP, BROKEN_DOWN);
+    project.run(&["migrate", "up"]).assert_code(1);
+    assert_eq!(probe.user_tables().await, ["first_table"]);
+
+    project.run(&["migrate", "down"]).assert_code(0);
+    assert!(probe.user_tables().await.is_empty());
+    assert!(probe.history().await.is_empty());
 }
 
 /// Without a down script, `up` refuses (exit 3) unless the migration says it is irreversible.
@@ -339,7 +339,8 @@ async fn read_only_sqlite_file_is_left_untouched() {
     for url in &urls {
         project.set_url(url);
         let out = project.run(&["migrate", "up"]);
-        out.assert_code(1).assert_stderr_mentions(&["read-only"]);
+        out.assert_code(1)
+            .assert_stderr_mentions(&["read-only", "test.db", "Nothing was changed"]);
         let after = std::fs::read(&path).unwrap_or_else(|e| panic!("cannot read the db: {e}"));
         assert!(after == before, "{url}: the read-only file changed");
         assert!(

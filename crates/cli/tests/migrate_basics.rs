@@ -2,10 +2,10 @@
 //! drift and its cosmetic exception, ordering, baselines, a newer history format, and the event
 //! log a run leaves behind.
 
-mod common;
+mod harness;
 
-use common::{Probe, Project};
 use dbwarden_testkit::{Server, test_db};
+use harness::{Probe, Project};
 
 const USERS_UP: &str = "-- The people who sign in.\n\
     CREATE TABLE users (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(255) NOT NULL);\n";

@@ -2,10 +2,10 @@
 //! of a service migrates on boot: the migration lock must let each migration run exactly once,
 //! and the runners that lose the race must wait and then find nothing left to do.
 
-mod common;
+mod harness;
 
-use common::{Probe, Project};
 use dbwarden_testkit::{Server, test_db};
+use harness::{Probe, Project};
 use std::time::Duration;
 
 const RUNNERS: usize = 8;
@@ -39,7 +39,7 @@ async fn eight_runners_apply_each_migration_once(server: Server) {
     let outcomes = tokio::task::spawn_blocking(move || {
         children
             .into_iter()
-            .map(|c| common::wait_with_timeout(c, Duration::from_secs(60)))
+            .map(|c| harness::wait_with_timeout(c, Duration::from_secs(60)))
             .collect::<Vec<_>>()
     })
     .await

@@ -4,10 +4,10 @@
 //! `-- dbwarden:no-transaction` migration builds a valid index while the table keeps taking
 //! writes.
 
-mod common;
+mod harness;
 
-use common::{Probe, Project};
 use dbwarden_testkit::{Server, test_db};
+use harness::{Probe, Project};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -98,7 +98,7 @@ async fn killed_mid_migration(db: &dbwarden_testkit::TestDb, slow: &str) {
     // applies whole.
     let rerun = tokio::task::spawn_blocking({
         let child = project.spawn(&["migrate", "up"]);
-        move || common::wait_with_timeout(child, Duration::from_secs(60))
+        move || harness::wait_with_timeout(child, Duration::from_secs(60))
     })
     .await
     .unwrap_or_else(|e| panic!("waiting for the second run failed: {e}"));
@@ -160,7 +160,7 @@ async fn concurrent_index_builds_while_the_table_takes_writes() {
     let before = inserted.load(Ordering::Relaxed);
     let outcome = tokio::task::spawn_blocking({
         let child = project.spawn(&["migrate", "up"]);
-        move || common::wait_with_timeout(child, Duration::from_secs(60))
+        move || harness::wait_with_timeout(child, Duration::from_secs(60))
     })
     .await
     .unwrap_or_else(|e| panic!("waiting for dbwarden failed: {e}"));

@@ -182,6 +182,7 @@ pub struct StatusReport {
     pub migrations: Vec<StatusEntry>,
     /// How many are pending.
     pub pending: usize,
-    /// How many are applied (or baselined).
+    /// How many are applied (or baselined); drifted and missing ones count, half-applied ones
+    /// do not.
     pub applied: usize,
 }

@@ -773,7 +773,19 @@ impl Runner {
             .iter()
             .filter(|e| e.state == MigrationState::Pending)
             .count();
-        let applied = entries.len() - pending;
+        // Half-applied migrations are neither applied nor pending: they need a decision.
+        let applied = entries
+            .iter()
+            .filter(|e| {
+                matches!(
+                    e.state,
+                    MigrationState::Applied
+                        | MigrationState::Baseline
+                        | MigrationState::Drifted
+                        | MigrationState::Missing
+                )
+            })
+            .count();
         Ok(StatusReport {
             database: self.dialect().name().into(),
             target: self.target.clone(),

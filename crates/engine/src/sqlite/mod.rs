@@ -18,6 +18,7 @@ use std::time::Duration;
 pub struct SqliteEngine {
     conn: Arc<Mutex<Connection>>,
     label: String,
+    read_only_url: bool,
 }
 
 impl SqliteEngine {
@@ -62,6 +63,7 @@ impl SqliteEngine {
         Ok(SqliteEngine {
             conn: Arc::new(Mutex::new(conn)),
             label,
+            read_only_url: url.param("mode") == Some("ro"),
         })
     }
 
@@ -72,14 +74,36 @@ impl SqliteEngine {
         F: FnOnce(&mut Connection) -> Result<T, EngineError> + Send + 'static,
     {
         let conn = Arc::clone(&self.conn);
-        tokio::task::spawn_blocking(move || {
+        let result = tokio::task::spawn_blocking(move || {
             let mut guard = conn
                 .lock()
                 .map_err(|_| EngineError::Driver("SQLite connection poisoned by a panic".into()))?;
             f(&mut guard)
         })
         .await
-        .map_err(|e| EngineError::Driver(format!("SQLite worker failed: {e}")))?
+        .map_err(|e| EngineError::Driver(format!("SQLite worker failed: {e}")))?;
+        result.map_err(|e| match e {
+            EngineError::ReadOnly(message) => {
+                EngineError::ReadOnly(self.read_only_message(&message))
+            }
+            other => other,
+        })
+    }
+
+    /// Says which file refused the write and the likely reason: the URL's `mode=ro`, or
+    /// permissions on the file or on its folder (where SQLite writes its journal).
+    fn read_only_message(&self, message: &str) -> String {
+        let reason = if self.read_only_url {
+            "the URL opens it read-only (mode=ro); drop mode=ro to let dbwarden write".to_owned()
+        } else {
+            "the file or its folder (where SQLite writes its journal) is not writable; fix the \
+             permissions or use a writable copy"
+                .to_owned()
+        };
+        format!(
+            "{message}: {} is read-only: {reason}. Nothing was changed.",
+            self.label
+        )
     }
 }
 
@@ -88,10 +112,7 @@ pub(crate) fn sql_error(e: rusqlite::Error) -> EngineError {
         rusqlite::Error::SqliteFailure(f, msg) => {
             let message = msg.clone().unwrap_or_else(|| f.to_string());
             if f.code == rusqlite::ErrorCode::ReadOnly {
-                return EngineError::ReadOnly(format!(
-                    "{message}: the SQLite file (or its folder, where the journal goes) is read-only; \
-                     make it writable or point DATABASE_URL at a writable copy"
-                ));
+                return EngineError::ReadOnly(message);
             }
             EngineError::Sql {
                 message,
