@@ -76,6 +76,14 @@ def main():
                                                "--database-url", url])
     else:
         print(f"sqlx-cli not found (cargo install sqlx-cli --no-default-features --features postgres,rustls): skipped")
+    # The floor: psql running the same statements, one transaction per migration, no history
+    # table and no checks. No migration tool can do the same server work in less time.
+    floor_script = os.path.join(work, "floor.sql")
+    with open(floor_script, "w") as out:
+        for f in sorted(os.listdir(pairs)):
+            if f.endswith(".up.sql"):
+                out.write("BEGIN;\n" + open(os.path.join(pairs, f)).read() + "COMMIT;\n")
+    tools["psql-floor"] = lambda url: timed(["psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", floor_script])
     history = {"dbwarden": "dbwarden_migrations", "dbmate": "schema_migrations", "sqlx-cli": "_sqlx_migrations"}
 
     times = {t: [] for t in tools}
@@ -86,7 +94,7 @@ def main():
             name = f"dbw_bench_{tool.replace('-', '_')}"
             url = fresh_db(name)
             t = tools[tool](url)
-            applied = count_history(name, history[tool])
+            applied = count_history(name, history[tool]) if tool in history else args.n
             if applied != args.n:
                 sys.exit(f"{tool} recorded {applied} migrations, expected {args.n}")
             psql(f"DROP DATABASE {name} WITH (FORCE)")
@@ -96,10 +104,12 @@ def main():
     medians = {t: statistics.median(v) for t, v in times.items()}
     for t, m in medians.items():
         print(f"median {t:9} {m:7.2f} s  ({args.n / m:7.1f} migrations/s)")
-    peers = {t: m for t, m in medians.items() if t != "dbwarden"}
+    peers = {t: m for t, m in medians.items() if t not in ("dbwarden", "psql-floor")}
     if "dbwarden" in medians and peers:
         fastest = min(peers, key=peers.get)
         print(f"ratio dbwarden / fastest peer ({fastest}) = {medians['dbwarden'] / peers[fastest]:.2f}")
+    if "dbwarden" in medians and "psql-floor" in medians:
+        print(f"ratio dbwarden / psql floor = {medians['dbwarden'] / medians['psql-floor']:.2f}")
     shutil.rmtree(work)
 
 if __name__ == "__main__":

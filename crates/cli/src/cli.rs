@@ -4,7 +4,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// dbwarden: safe schema changes and data migrations for PostgreSQL, MySQL/MariaDB and SQLite.
-#[derive(Debug, Parser)]
+#[derive(Parser)]
 #[command(name = "dbwarden", version, about, propagate_version = true)]
 pub struct Cli {
     #[command(flatten)]
@@ -13,7 +13,8 @@ pub struct Cli {
     pub command: Command,
 }
 
-#[derive(Debug, Args)]
+/// Not `Debug`: it holds the raw `--database-url`, password included.
+#[derive(Args)]
 pub struct GlobalArgs {
     /// Database URL: postgres://, mysql://, mariadb://, sqlite:PATH or sqlite::memory:.
     /// Defaults to DATABASE_URL, then DATABASE_URL in .env.
@@ -99,7 +100,8 @@ pub enum MigrateCommand {
         /// Stop after this version.
         #[arg(long, value_name = "VERSION")]
         to: Option<String>,
-        /// Run inside a transaction and roll back (PostgreSQL, SQLite), reporting what would change.
+        /// Report what would change without changing anything: run inside a transaction and roll
+        /// back (PostgreSQL, SQLite), or on a scratch copy of the schema (MySQL/MariaDB).
         #[arg(long)]
         dry_run: bool,
         /// Continue a migration that stopped part-way, from its first statement not done.

@@ -15,6 +15,8 @@ pub enum EventType {
     RunStarted,
     /// The command finished.
     RunComplete,
+    /// The command stopped with an error.
+    RunFailed,
     /// The migration lock is held by someone else; waiting.
     LockWait,
     /// A migration started.

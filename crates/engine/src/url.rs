@@ -132,6 +132,22 @@ impl ConnectionUrl {
     }
 
     fn parse_server(dialect: Dialect, scheme: &str, input: &str) -> Result<Self, UrlError> {
+        // An unencoded `#`, `/` or `?` in a password makes the URL parser end the authority
+        // early (the rest becomes path or fragment, the password a port or host). Refuse it
+        // rather than connect somewhere else or print part of the password.
+        let after_authority = &input[input.find("://").map_or(0, |i| i + 3)..];
+        let authority_end = after_authority
+            .find(['/', '?', '#'])
+            .unwrap_or(after_authority.len());
+        if after_authority[authority_end..].contains('@') {
+            return Err(UrlError::Malformed {
+                redacted: redact_raw(input),
+                reason:
+                    "the user name or password contains a character that must be percent-encoded \
+                         (# as %23, / as %2F, ? as %3F, @ as %40)"
+                        .into(),
+            });
+        }
         let parsed = ::url::Url::parse(input).map_err(|e| UrlError::Malformed {
             redacted: redact_raw(input),
             reason: e.to_string(),
@@ -386,29 +402,67 @@ fn parse_query(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Hides the password of a URL that failed to parse, by masking whatever lies between the
-/// first `:` after `//` and the last `@` of the authority.
+/// Whether a query parameter's name looks like a credential (`password`, `pwd`, `pass`,
+/// `secret`, `token`, any case); its value is never printed.
+fn is_secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    ["pass", "pwd", "secret", "token"]
+        .iter()
+        .any(|word| key.contains(word))
+}
+
+/// Hides the password of a URL that did not parse. The user part ends at the *last* `@`
+/// (a password may contain `/`, `?`, `#` or `@`), and credential-like parameters are masked.
+/// Over-redacting is acceptable; a leak is not.
 pub fn redact_raw(input: &str) -> String {
-    let Some(start) = input.find("://").map(|i| i + 3) else {
-        return input.to_owned();
+    let mut out = String::with_capacity(input.len());
+    let rest = match input.find("://") {
+        Some(i) => {
+            let (scheme, after) = input.split_at(i + 3);
+            out.push_str(scheme);
+            match after.rfind('@') {
+                Some(at) => {
+                    let userinfo = &after[..at];
+                    match userinfo.split_once(':') {
+                        Some((user, _)) => {
+                            out.push_str(user);
+                            out.push_str(":***");
+                        }
+                        None => out.push_str(userinfo),
+                    }
+                    &after[at..]
+                }
+                None => after,
+            }
+        }
+        None => input,
     };
-    let authority_end = input[start..]
-        .find(['/', '?', '#'])
-        .map_or(input.len(), |i| start + i);
-    let authority = &input[start..authority_end];
-    let Some(at) = authority.rfind('@') else {
-        return input.to_owned();
-    };
-    let userinfo = &authority[..at];
-    match userinfo.find(':') {
-        Some(colon) => format!(
-            "{}{}:***{}",
-            &input[..start],
-            &userinfo[..colon],
-            &input[start + at..]
-        ),
-        None => input.to_owned(),
+    out.push_str(&mask_secret_parameters(rest));
+    out
+}
+
+/// Replaces the value of every `key=value` whose key looks like a credential.
+fn mask_secret_parameters(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(eq) = rest.find('=') {
+        let (before, after) = rest.split_at(eq);
+        out.push_str(before);
+        out.push('=');
+        let key_start = before
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
+            .map_or(0, |i| i + 1);
+        let value = &after[1..];
+        let value_end = value.find(['&', ';']).unwrap_or(value.len());
+        if is_secret_key(&before[key_start..]) {
+            out.push_str("***");
+        } else {
+            out.push_str(&value[..value_end]);
+        }
+        rest = &value[value_end..];
     }
+    out.push_str(rest);
+    out
 }
 
 #[cfg(test)]
@@ -477,6 +531,25 @@ mod tests {
             redact_raw("mysql://root:hun@ter2@h/x"),
             "mysql://root:***@h/x"
         );
+    }
+
+    #[test]
+    fn unencoded_special_characters_in_a_password_are_refused_without_leaking() {
+        for raw in [
+            "postgres://bob:12#3x@h/db",
+            "postgres://bob:pa/ss@h/db",
+            "mysql://bob:a?b@h/db",
+        ] {
+            // Each parses "successfully" as something else without the check.
+            let err = ConnectionUrl::parse(raw)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            assert!(err.contains("percent-encoded"), "{raw}: {err}");
+            for secret in ["12#3x", "pa/ss", "a?b"] {
+                assert!(!err.contains(secret), "{raw}: {err}");
+            }
+        }
     }
 
     #[test]

@@ -33,6 +33,39 @@ impl Statement {
             .count();
         self.line + newlines_before
     }
+
+    /// The statement's leading keywords, upper-cased (up to `n`), for classification.
+    fn leading_words(&self, n: usize) -> Vec<String> {
+        self.sql
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .filter(|w| !w.is_empty())
+            .take(n)
+            .map(str::to_ascii_uppercase)
+            .collect()
+    }
+
+    /// Whether the statement starts, ends or aborts a transaction (`BEGIN`, `START
+    /// TRANSACTION`, `COMMIT`, `END`, `ROLLBACK` but not `ROLLBACK TO SAVEPOINT`, `ABORT`).
+    /// Inside a migration that dbwarden wraps in its own transaction such a statement would
+    /// commit or discard dbwarden's transaction half-way, so the runner refuses it.
+    pub fn is_transaction_control(&self) -> bool {
+        let words = self.leading_words(3);
+        let first = words.first().map(String::as_str);
+        match first {
+            Some("BEGIN" | "COMMIT" | "END" | "ABORT") => true,
+            Some("START") => words.get(1).is_some_and(|w| w == "TRANSACTION"),
+            Some("ROLLBACK") => {
+                // ROLLBACK [WORK|TRANSACTION] TO [SAVEPOINT] x only unwinds to a savepoint.
+                !words.iter().skip(1).any(|w| w == "TO")
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the statement switches the session's database (MySQL `USE db`).
+    pub fn is_use_database(&self) -> bool {
+        self.leading_words(1).first().is_some_and(|w| w == "USE")
+    }
 }
 
 /// Start offsets of every line of a source, to turn byte offsets into 1-based line numbers.
@@ -96,5 +129,46 @@ mod tests {
         assert_eq!(statement.line_of_offset(13), 5);
         assert_eq!(statement.line_of_offset(21), 6);
         assert_eq!(statement.line_of_offset(10_000), 6);
+    }
+}
+
+#[cfg(test)]
+mod classification_tests {
+    use super::*;
+
+    fn stmt(sql: &str) -> Statement {
+        Statement {
+            sql: sql.into(),
+            span: 0..sql.len(),
+            line: 1,
+        }
+    }
+
+    #[test]
+    fn transaction_control_is_recognised() {
+        for sql in [
+            "BEGIN",
+            "begin transaction",
+            "START TRANSACTION",
+            "COMMIT",
+            "end",
+            "ROLLBACK",
+            "ABORT",
+            "BEGIN IMMEDIATE",
+        ] {
+            assert!(stmt(sql).is_transaction_control(), "{sql}");
+        }
+        for sql in [
+            "ROLLBACK TO SAVEPOINT a",
+            "SAVEPOINT a",
+            "DO $$ BEGIN NULL; END $$",
+            "CREATE TRIGGER t AFTER INSERT ON x BEGIN SELECT 1; END",
+            "START_DATE_FN()",
+            "SELECT 1",
+        ] {
+            assert!(!stmt(sql).is_transaction_control(), "{sql}");
+        }
+        assert!(stmt("USE other").is_use_database());
+        assert!(!stmt("SELECT 1").is_use_database());
     }
 }

@@ -239,6 +239,7 @@ async fn status(runner: &mut Runner, json: bool) -> Result<Exit, Failure> {
             MigrationState::Pending => ("pending", Style::Warn),
             MigrationState::Failed => ("FAILED", Style::Bad),
             MigrationState::Running => ("INTERRUPTED", Style::Bad),
+            MigrationState::RollbackStopped => ("ROLLBACK STOPPED", Style::Bad),
             MigrationState::Drifted => ("DRIFTED", Style::Bad),
             MigrationState::Missing => ("FILES MISSING", Style::Bad),
         };

@@ -36,7 +36,11 @@ pub async fn history_tables(engine: &mut dyn Engine) -> Result<Vec<HistoryTable>
         })
         .collect();
     // dbwarden's own tables are hidden from table_names on purpose; ask the history directly.
-    if History::format(engine)
+    let history = History::locate(engine)
+        .await
+        .map_err(|e| EngineError::Driver(e.to_string()))?;
+    if history
+        .format(engine)
         .await
         .map_err(|e| EngineError::Driver(e.to_string()))?
         .is_some()

@@ -54,60 +54,9 @@ pub(super) fn scheme_dialect(raw: &str) -> Option<Dialect> {
     }
 }
 
-/// Hides the password of a URL that did not parse. Over-redacting is acceptable; a leak is not.
+/// Hides the password of a URL that did not parse (the engine's redaction, shared).
 pub(super) fn redact_unparsed(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let rest = match raw.find("://") {
-        Some(i) => {
-            let (scheme, after) = raw.split_at(i + 3);
-            out.push_str(scheme);
-            match after.rfind('@') {
-                Some(at) => {
-                    let userinfo = &after[..at];
-                    match userinfo.split_once(':') {
-                        Some((user, _)) => {
-                            out.push_str(user);
-                            out.push_str(":***");
-                        }
-                        None => out.push_str(userinfo),
-                    }
-                    &after[at..]
-                }
-                None => after,
-            }
-        }
-        None => raw,
-    };
-    out.push_str(&mask_secret_parameters(rest));
-    out
-}
-
-/// Replaces the value of every `key=value` whose key looks like a credential.
-fn mask_secret_parameters(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(eq) = rest.find('=') {
-        let (before, after) = rest.split_at(eq);
-        out.push_str(before);
-        out.push('=');
-        let key_start = before
-            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.')))
-            .map_or(0, |i| i + 1);
-        let key = before[key_start..].to_ascii_lowercase();
-        let value = &after[1..];
-        let value_end = value.find(['&', ';']).unwrap_or(value.len());
-        if ["pass", "pwd", "secret", "token"]
-            .iter()
-            .any(|word| key.contains(word))
-        {
-            out.push_str("***");
-        } else {
-            out.push_str(&value[..value_end]);
-        }
-        rest = &value[value_end..];
-    }
-    out.push_str(rest);
-    out
+    dbwarden_engine::url::redact_raw(raw)
 }
 
 #[cfg(test)]

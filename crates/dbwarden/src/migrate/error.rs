@@ -49,6 +49,16 @@ pub enum MigrateError {
         /// The other.
         second: String,
     },
+    /// A history row dbwarden cannot make sense of (edited by hand?).
+    #[error(
+        "the history row for version {version} is not valid: {reason}. Fix or delete the row in dbwarden_migrations by hand after checking what that migration did"
+    )]
+    CorruptHistory {
+        /// The row's version as stored.
+        version: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// A version does not fit the history table's BIGINT.
     #[error("version {version} is too large (at most 19 digits, below 2^63)")]
     VersionTooLarge {
@@ -99,18 +109,36 @@ pub enum MigrateError {
         /// The migration label.
         migration: String,
         /// Statements that completed.
-        done: i64,
+        done: u64,
         /// Statements in the script.
-        total: i64,
+        total: u64,
         /// Which statements ran (file lines).
         ran: String,
         /// The recorded error, if any.
         error: String,
         /// The statement `--resume` starts from.
-        next: i64,
+        next: u64,
     },
+    /// A down script run statement by statement stopped part-way.
+    #[error(
+        "{migration}: its down script stopped part-way ({done} of {total} statements ran): {error}. Nothing will be applied until it is finished: fix the down script and run `dbwarden migrate down` again, which continues from statement {}",
+        .done.saturating_add(1)
+    )]
+    RollbackStopped {
+        /// The migration label.
+        migration: String,
+        /// Down statements that completed.
+        done: u64,
+        /// Statements in the down script.
+        total: u64,
+        /// What stopped it.
+        error: String,
+    },
+    /// `--resume` cannot continue safely.
+    #[error("cannot resume: {0}")]
+    ResumeMismatch(String),
     /// A statement failed.
-    #[error("{}", failure_message(.migration, .file, .line, .statement, .message, .applied))]
+    #[error("{}", failure_message(.migration, .file, .line, .statement, .message, *.rolled_back, .applied))]
     StatementFailed {
         /// The migration label.
         migration: String,
@@ -170,12 +198,22 @@ fn failure_message(
     line: &usize,
     statement: &usize,
     message: &str,
+    rolled_back: bool,
     applied: &[String],
 ) -> String {
     let mut s = format!(
         "{migration} failed at {}:{line} (statement {statement}): {message}",
         file.display()
     );
+    if rolled_back {
+        s.push_str("\nthe migration was rolled back: the database is as it was before it");
+    } else if *statement > 1 {
+        s.push_str(&format!(
+            "\nstatements 1 to {} of this script stay applied (they ran outside a transaction); \
+             `dbwarden migrate status` shows where it stands",
+            statement - 1
+        ));
+    }
     if !applied.is_empty() {
         s.push_str(&format!(
             "\napplied before the failure: {}",
@@ -194,6 +232,8 @@ impl MigrateError {
                 | MigrateError::OutOfOrder { .. }
                 | MigrateError::NewerHistory { .. }
                 | MigrateError::PartiallyApplied { .. }
+                | MigrateError::RollbackStopped { .. }
+                | MigrateError::ResumeMismatch(_)
                 | MigrateError::Irreversible(_)
                 | MigrateError::DryRunUnsupported(_)
         )

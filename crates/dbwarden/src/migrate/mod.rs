@@ -14,7 +14,7 @@ mod source;
 
 pub use drift::{Drift, DriftKind, check_drift};
 pub use error::MigrateError;
-pub use history::{HISTORY_FORMAT, History, HistoryRow, RowStatus};
+pub use history::{HISTORY_FORMAT, History, HistoryRow, ProgressUpdate, RowStatus};
 pub use new::create_migration;
 pub use report::{
     AppliedMigration, DownReport, DryRunReport, DryRunStatement, MigrationState, Progress,

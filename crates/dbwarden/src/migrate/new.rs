@@ -24,7 +24,14 @@ pub fn create_migration(dir: &Path, name: &str) -> Result<(PathBuf, PathBuf), Mi
     })?;
     for entry in entries.flatten() {
         let file = entry.file_name().to_string_lossy().into_owned();
+        // Only migration files count (`NNNN_name.up.sql` / `.down.sql`), not `2024-notes.md`.
+        if !(file.ends_with(".up.sql") || file.ends_with(".down.sql")) {
+            continue;
+        }
         let digits: String = file.chars().take_while(char::is_ascii_digit).collect();
+        if !file[digits.len()..].starts_with('_') {
+            continue;
+        }
         if let Ok(v) = digits.parse::<u64>()
             && v >= highest
         {
@@ -32,7 +39,12 @@ pub fn create_migration(dir: &Path, name: &str) -> Result<(PathBuf, PathBuf), Mi
             width = width.max(digits.len());
         }
     }
-    let next = highest + 1;
+    let next = highest
+        .checked_add(1)
+        .filter(|n| i64::try_from(*n).is_ok())
+        .ok_or_else(|| MigrateError::VersionTooLarge {
+            version: highest.to_string(),
+        })?;
     let version = format!("{next:0width$}");
     let up = dir.join(format!("{version}_{name}.up.sql"));
     let down = dir.join(format!("{version}_{name}.down.sql"));
@@ -66,6 +78,7 @@ mod tests {
         assert!(up.ends_with("0001_create_users.up.sql"));
         assert!(down.ends_with("0001_create_users.down.sql"));
         std::fs::write(dir.path().join("0041_x.up.sql"), "").expect("write");
+        std::fs::write(dir.path().join("9999-notes.md"), "").expect("write");
         let (up, _) = create_migration(dir.path(), "next").expect("create");
         assert!(up.ends_with("0042_next.up.sql"), "{}", up.display());
         assert!(create_migration(dir.path(), "!!").is_err());

@@ -48,6 +48,13 @@ pub struct AppliedMigration {
     pub transactional: bool,
 }
 
+impl AppliedMigration {
+    /// `0003_name`.
+    pub fn label(&self) -> String {
+        format!("{}_{}", self.version, self.name)
+    }
+}
+
 /// The result of `migrate up`.
 #[derive(Debug, Clone, Serialize)]
 pub struct UpReport {
@@ -142,6 +149,8 @@ pub enum MigrationState {
     Failed,
     /// Marked running, but no runner holds the lock: interrupted.
     Running,
+    /// Its down script stopped part-way.
+    RollbackStopped,
     /// Applied, but its file changed since.
     Drifted,
     /// In the history, but its files are gone.
@@ -162,7 +171,7 @@ pub struct StatusEntry {
     pub applied_at: Option<String>,
     /// How long it took.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration_ms: Option<i64>,
+    pub duration_ms: Option<u64>,
     /// Who applied it, from where.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub applied_by: Option<String>,

@@ -1,14 +1,24 @@
-//! The runner: `up`, `down`, `status`, `verify`, `baseline`, `rehash`, each under the
-//! database-level lock where it writes.
+//! The runner: `up`, `down`, `status`, `verify`, `baseline`, `rehash` and `dry_run`, each under
+//! the database-level lock where it writes.
+//!
+//! Two ways to run a script:
+//! - in one transaction with its history row (PostgreSQL, SQLite): a failure, or a killed
+//!   process, leaves the database exactly as before the migration;
+//! - statement by statement (MySQL/MariaDB, which commit DDL implicitly, and scripts marked
+//!   `-- dbwarden:no-transaction`): a `running` row is written first and progress after every
+//!   statement, so a failure leaves a row that says how far it got, and nothing else runs until
+//!   the user chooses `up --resume` or `down`.
 
-use super::history::{History, HistoryRow, RowStatus};
+use super::history::{History, HistoryRow, ProgressUpdate, RowStatus};
 use super::report::*;
-use super::{Drift, MigrateError, Migration, MigrationSet, check_drift, lock};
+use super::source::ProgressHasher;
+use super::{Drift, MigrateError, Migration, MigrationSet, Script, check_drift, lock};
 use crate::events::{EventLog, EventType};
 use dbwarden_core::Dialect;
 use dbwarden_engine::{Engine, EngineError};
 use dbwarden_sql::Statement;
 use serde_json::json;
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 /// Options shared by the runner's commands.
@@ -35,10 +45,17 @@ impl Default for RunOptions {
 /// What `down` rolls back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DownTarget {
-    /// The newest N applied migrations.
+    /// The N most recently applied migrations.
     Steps(usize),
     /// Every applied migration newer than this version.
     To(u64),
+}
+
+/// Which script of a migration is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Direction {
+    Up,
+    Down,
 }
 
 /// Runs the migrations of one folder against one database.
@@ -49,6 +66,7 @@ pub struct Runner {
     events: Option<EventLog>,
     target: String,
     progress: Box<dyn FnMut(Progress) + Send>,
+    history: Option<History>,
 }
 
 /// Who is running, for the history table.
@@ -66,6 +84,10 @@ fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
+fn labels(done: &[AppliedMigration]) -> Vec<String> {
+    done.iter().map(AppliedMigration::label).collect()
+}
+
 impl Runner {
     /// A runner for `set` on `engine`. `target` is the redacted URL, for reports and events.
     pub fn new(
@@ -81,6 +103,7 @@ impl Runner {
             events: None,
             target,
             progress: Box::new(|_| {}),
+            history: None,
         }
     }
 
@@ -108,6 +131,28 @@ impl Runner {
 
     fn dialect(&self) -> Dialect {
         self.engine.dialect()
+    }
+
+    /// Whether `script` runs inside one transaction on this engine.
+    fn transactional(&self, script: &Script) -> bool {
+        self.engine.capabilities().transactional_ddl && !script.directives.no_transaction
+    }
+
+    /// The history tables, located once per runner (before any migration can change the
+    /// session's schema or database).
+    async fn history(&mut self) -> Result<History, MigrateError> {
+        if let Some(h) = &self.history {
+            return Ok(h.clone());
+        }
+        let h = History::locate(self.engine.as_mut()).await?;
+        self.history = Some(h.clone());
+        Ok(h)
+    }
+
+    fn label(&self, version: u64, name: &str) -> String {
+        self.set
+            .get(version)
+            .map_or_else(|| format!("{version:04}_{name}"), Migration::label)
     }
 
     fn event(&self, kind: EventType, mut payload: serde_json::Value) {
@@ -143,25 +188,43 @@ impl Runner {
         }
     }
 
-    /// Runs `work` under the migration lock, releasing it afterwards whatever happened.
+    /// Runs `work` under the migration lock, releasing it afterwards whatever happened, and
+    /// logs how the command ended.
     async fn locked<T>(
         &mut self,
+        command: &str,
         work: impl AsyncFnOnce(&mut Self) -> Result<T, MigrateError>,
     ) -> Result<T, MigrateError> {
-        self.lock().await?;
-        let result = work(self).await;
-        self.unlock().await;
-        if let Err(e) = &result
-            && (e.is_refusal() || matches!(e, MigrateError::Drift { .. }))
-        {
-            self.event(EventType::Refused, json!({"reason": e.to_string()}));
+        self.event(EventType::RunStarted, json!({"command": command}));
+        let result = match self.lock().await {
+            Ok(()) => {
+                let result = work(self).await;
+                self.unlock().await;
+                result
+            }
+            Err(e) => Err(e),
+        };
+        match &result {
+            Ok(_) => self.event(
+                EventType::RunComplete,
+                json!({"command": command, "status": "success"}),
+            ),
+            Err(e) if e.is_refusal() || matches!(e, MigrateError::Drift { .. }) => {
+                self.event(
+                    EventType::Refused,
+                    json!({"command": command, "reason": e.to_string()}),
+                );
+            }
+            Err(e) => self.event(
+                EventType::RunFailed,
+                json!({"command": command, "error": e.to_string()}),
+            ),
         }
         result
     }
 
-    /// Refusals that apply before any change: newer history, drift, a half-applied
-    /// migration (unless resuming it).
-    fn check_history(&self, rows: &[HistoryRow]) -> Result<(), MigrateError> {
+    /// Refuses to work on a database whose applied files changed since.
+    fn refuse_drift(&self, rows: &[HistoryRow]) -> Result<(), MigrateError> {
         let drifts: Vec<Drift> = check_drift(&self.set, rows);
         if !drifts.is_empty() {
             self.event(EventType::DriftDetected, json!({"drifts": drifts}));
@@ -170,49 +233,119 @@ impl Runner {
         Ok(())
     }
 
-    fn partial_error(&self, row: &HistoryRow) -> MigrateError {
-        let label = format!("{}_{}", self.label_version(row.version), row.name);
+    /// The refusal for a row that stopped part-way.
+    fn blocked_error(&self, row: &HistoryRow) -> MigrateError {
+        let migration = self.label(row.version, &row.name);
+        let next = row.statements_done.saturating_add(1);
+        if row.status.is_rolling_back() {
+            return MigrateError::RollbackStopped {
+                migration,
+                done: row.statements_done,
+                total: row.statements_total,
+                error: row.error.clone().unwrap_or_else(|| {
+                    "its runner stopped without recording an error (killed?)".into()
+                }),
+            };
+        }
         let ran = match self
             .set
             .get(row.version)
-            .map(|m| m.up.statements(self.dialect()))
+            .map(|m| (m, m.up.statements(self.dialect())))
         {
-            Some(Ok(stmts)) if row.statements_done > 0 => {
+            Some((m, Ok(stmts))) if row.statements_done > 0 => {
                 let lines: Vec<String> = stmts
                     .iter()
-                    .take(usize::try_from(row.statements_done).unwrap_or(0))
-                    .map(|s| format!("line {}", s.line))
+                    .take(usize::try_from(row.statements_done).unwrap_or(usize::MAX))
+                    .map(|s| s.line.to_string())
                     .collect();
-                format!(
-                    " (the statements at {} of {})",
-                    lines.join(", "),
-                    row_file(self, row)
-                )
+                let which = if lines.len() == 1 {
+                    format!("the statement at line {}", lines[0])
+                } else {
+                    format!("the statements at lines {}", lines.join(", "))
+                };
+                format!(" ({which} of {})", m.up.path.display())
             }
             _ => String::new(),
         };
-        let error = match (&row.status, &row.error) {
-            (_, Some(e)) => format!("; it failed with: {e}"),
-            (RowStatus::Running, None) => format!(
-                "; its runner stopped without recording an error (killed?), so statement {} may or may not have completed",
-                row.statements_done + 1
+        let error = match &row.error {
+            Some(e) => format!("; it failed with: {e}"),
+            None => format!(
+                "; its runner stopped without recording an error (killed?), so statement {next} may or may not have completed"
             ),
-            _ => String::new(),
         };
         MigrateError::PartiallyApplied {
-            migration: label,
+            migration,
             done: row.statements_done,
             total: row.statements_total,
             ran,
             error,
-            next: row.statements_done + 1,
+            next,
         }
     }
 
-    fn label_version(&self, version: u64) -> String {
+    /// Checks a script before anything runs: it splits, and, when it will run inside
+    /// dbwarden's transaction, it does not open or close transactions itself (a `COMMIT` in
+    /// the script would commit dbwarden's transaction half-way and break all-or-nothing).
+    fn check_script(
+        &self,
+        script: &Script,
+        in_transaction: bool,
+    ) -> Result<Vec<Statement>, MigrateError> {
+        let statements = script.statements(self.dialect())?;
+        if in_transaction && let Some(stmt) = statements.iter().find(|s| s.is_transaction_control())
+        {
+            return Err(MigrateError::InvalidFile {
+                path: script.path.clone(),
+                reason: format!(
+                    "line {}: `{}` controls the transaction, but dbwarden already runs this script in one transaction \
+                     with its history row. Remove the BEGIN/COMMIT lines, or put `-- dbwarden:no-transaction` first \
+                     to run it statement by statement under your own control",
+                    stmt.line,
+                    stmt.sql.lines().next().unwrap_or("")
+                ),
+            });
+        }
+        Ok(statements)
+    }
+
+    /// Pending migrations (not in the history) up to `to`.
+    fn pending(&self, rows: &[HistoryRow], to: Option<u64>) -> Vec<Migration> {
+        let done: HashSet<u64> = rows.iter().map(|r| r.version).collect();
         self.set
-            .get(version)
-            .map_or_else(|| format!("{version:04}"), |m| m.version_text.clone())
+            .migrations
+            .iter()
+            .filter(|m| !done.contains(&m.version))
+            .filter(|m| to.is_none_or(|t| m.version <= t))
+            .cloned()
+            .collect()
+    }
+
+    /// Every refusal that applies to the pending migrations, checked before any of them runs.
+    fn check_pending(
+        &self,
+        pending: &[Migration],
+        rows: &[HistoryRow],
+    ) -> Result<(), MigrateError> {
+        let newest = rows.iter().max_by_key(|r| r.version);
+        for m in pending {
+            if let Some(newest) = newest
+                && m.version < newest.version
+                && !self.options.allow_out_of_order
+            {
+                return Err(MigrateError::OutOfOrder {
+                    migration: m.label(),
+                    newest: self.label(newest.version, &newest.name),
+                });
+            }
+            if m.down.is_none() && !m.irreversible() {
+                return Err(MigrateError::MissingDown {
+                    migration: m.label(),
+                    expected: m.up.path.with_file_name(format!("{}.down.sql", m.label())),
+                });
+            }
+            self.check_script(&m.up, self.transactional(&m.up))?;
+        }
+        Ok(())
     }
 
     /// Applies pending migrations up to `to` (all when `None`).
@@ -232,15 +365,8 @@ impl Runner {
             )));
         }
         let started = Instant::now();
-        self.event(EventType::RunStarted, json!({"command": "up"}));
-        let result = self.locked(async |r| r.up_locked(to, started).await).await;
-        if let Ok(report) = &result {
-            self.event(
-                EventType::RunComplete,
-                json!({"command": "up", "status": "success", "applied": report.applied.len(), "duration_ms": report.duration_ms}),
-            );
-        }
-        result
+        self.locked("up", async |r| r.up_locked(to, started).await)
+            .await
     }
 
     async fn up_locked(
@@ -248,83 +374,42 @@ impl Runner {
         to: Option<u64>,
         started: Instant,
     ) -> Result<UpReport, MigrateError> {
-        History::ensure(self.engine.as_mut()).await?;
-        let rows = History::rows(self.engine.as_mut()).await?;
-        self.check_history(&rows)?;
+        let history = self.history().await?;
+        history.ensure(self.engine.as_mut()).await?;
+        let rows = history.rows(self.engine.as_mut()).await?;
+        self.refuse_drift(&rows)?;
+
+        // A migration that stopped part-way blocks everything until the user decides.
+        let blocked = rows.iter().find(|r| !r.status.is_done());
+        let resume = match blocked {
+            Some(row) if !self.options.resume || row.status.is_rolling_back() => {
+                return Err(self.blocked_error(row));
+            }
+            Some(row) => match self.set.get(row.version) {
+                Some(m) => Some((m.clone(), row.clone())),
+                None => return Err(self.blocked_error(row)),
+            },
+            None => None,
+        };
+        let pending = self.pending(&rows, to);
+        let remaining = self.pending(&rows, None).len() - pending.len();
+        self.check_pending(&pending, &rows)?;
 
         let mut applied = Vec::new();
-        // A migration that stopped part-way blocks everything until the user decides.
-        if let Some(row) = rows.iter().find(|r| !r.status.is_done()) {
-            if !self.options.resume {
-                return Err(self.partial_error(row));
-            }
-            let Some(m) = self.set.get(row.version).cloned() else {
-                return Err(self.partial_error(row));
-            };
-            let start = usize::try_from(row.statements_done).unwrap_or(0);
+        if let Some((m, row)) = resume {
             applied.push(
-                self.apply_statement_by_statement(&m, start, true, &applied)
+                self.run_statement_by_statement(&m, Direction::Up, Some(&row), &applied)
                     .await?,
             );
-        }
-
-        let done: std::collections::HashSet<u64> = rows.iter().map(|r| r.version).collect();
-        let newest_applied = rows.iter().map(|r| r.version).max();
-        let pending: Vec<Migration> = self
-            .set
-            .migrations
-            .iter()
-            .filter(|m| !done.contains(&m.version))
-            .filter(|m| to.is_none_or(|t| m.version <= t))
-            .cloned()
-            .collect();
-        let remaining = self
-            .set
-            .migrations
-            .iter()
-            .filter(|m| !done.contains(&m.version))
-            .count()
-            - pending.len();
-
-        for m in &pending {
-            if let Some(newest) = newest_applied
-                && m.version < newest
-                && !self.options.allow_out_of_order
-            {
-                return Err(MigrateError::OutOfOrder {
-                    migration: m.label(),
-                    newest: format!(
-                        "{}_{}",
-                        self.label_version(newest),
-                        rows.iter()
-                            .find(|r| r.version == newest)
-                            .map(|r| r.name.as_str())
-                            .unwrap_or("")
-                    ),
-                });
-            }
-            if m.down.is_none() && !m.irreversible() {
-                return Err(MigrateError::MissingDown {
-                    migration: m.label(),
-                    expected: m.up.path.with_file_name(format!("{}.down.sql", m.label())),
-                });
-            }
-            // Split every pending script before running any, so a broken file stops the run
-            // before the first change.
-            m.up.statements(self.dialect())?;
         }
         if pending.is_empty() && applied.is_empty() {
             (self.progress)(Progress::UpToDate);
         }
         for m in &pending {
-            let names: Vec<String> = applied
-                .iter()
-                .map(|a: &AppliedMigration| format!("{}_{}", a.version, a.name))
-                .collect();
-            let one = if self.dialect().transactional_ddl() && !m.no_transaction() {
-                self.apply_in_transaction(m, &names).await?
+            let one = if self.transactional(&m.up) {
+                self.apply_in_transaction(m, &applied).await?
             } else {
-                self.apply_statement_by_statement(m, 0, false, &applied)
+                self.run_statement_by_statement(m, Direction::Up, None, &applied)
                     .await?
             };
             applied.push(one);
@@ -342,8 +427,8 @@ impl Runner {
         &self,
         m: &Migration,
         status: RowStatus,
-        done: usize,
-        total: usize,
+        done: u64,
+        total: u64,
         duration: u64,
     ) -> HistoryRow {
         let (user, host) = applied_by();
@@ -355,24 +440,26 @@ impl Runner {
             canonical_up: m.up.canonical_checksum.clone(),
             canonical_down: m.down.as_ref().map(|d| d.canonical_checksum.clone()),
             status,
-            statements_done: i64::try_from(done).unwrap_or(i64::MAX),
-            statements_total: i64::try_from(total).unwrap_or(i64::MAX),
+            statements_done: done,
+            statements_total: total,
+            progress_checksum: None,
             error: None,
             applied_at: now_iso(),
-            duration_ms: i64::try_from(duration).unwrap_or(i64::MAX),
+            duration_ms: duration,
             applied_by: user,
             host,
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn failure(
         m: &Migration,
-        script: &super::Script,
+        script: &Script,
         index: usize,
         stmt: &Statement,
         error: &EngineError,
         rolled_back: bool,
-        applied: &[String],
+        applied: &[AppliedMigration],
     ) -> MigrateError {
         let line = match error {
             EngineError::Sql {
@@ -387,18 +474,19 @@ impl Runner {
             statement: index + 1,
             message: error.to_string(),
             rolled_back,
-            applied: applied.to_vec(),
+            applied: labels(applied),
         }
     }
 
-    /// One transaction: every statement, then the history row, then COMMIT. A failure (or a
-    /// killed process) leaves the database exactly as before the migration.
+    /// One transaction: every statement, then the history row, then COMMIT. Any failure rolls
+    /// the whole migration back.
     async fn apply_in_transaction(
         &mut self,
         m: &Migration,
-        applied: &[String],
+        applied: &[AppliedMigration],
     ) -> Result<AppliedMigration, MigrateError> {
-        let statements = m.up.statements(self.dialect())?;
+        let history = self.history().await?;
+        let statements = self.check_script(&m.up, true)?;
         let started = Instant::now();
         (self.progress)(Progress::Started {
             migration: m.label(),
@@ -406,35 +494,19 @@ impl Runner {
         });
         self.event(EventType::MigrationStarted, json!({"version": m.version_text, "name": m.name, "statements": statements.len(), "transactional": true}));
         self.engine.begin().await?;
-        let mut rows_affected = 0;
-        for (i, stmt) in statements.iter().enumerate() {
-            match self.engine.execute(&stmt.sql).await {
-                Ok(done) => rows_affected += done.rows_affected,
-                Err(e) => {
-                    let _ = self.engine.rollback().await;
-                    let err = Self::failure(m, &m.up, i, stmt, &e, true, applied);
-                    self.event(EventType::MigrationFailed, json!({"version": m.version_text, "name": m.name, "statement": i + 1, "status": "rolled_back", "error": err.to_string(), "duration_ms": millis(started.elapsed())}));
-                    return Err(err);
-                }
+        let outcome = self
+            .run_in_open_transaction(m, &history, &statements, applied, started)
+            .await;
+        let rows_affected = match outcome {
+            Ok(rows) => rows,
+            Err(err) => {
+                // Whatever failed (a statement, the history insert, the commit), the
+                // transaction must not stay open on this connection.
+                let _ = self.engine.rollback().await;
+                self.event(EventType::MigrationFailed, json!({"version": m.version_text, "name": m.name, "status": "rolled_back", "error": err.to_string(), "duration_ms": millis(started.elapsed())}));
+                return Err(err);
             }
-        }
-        let duration = millis(started.elapsed());
-        let row = self.history_row(
-            m,
-            RowStatus::Applied,
-            statements.len(),
-            statements.len(),
-            duration,
-        );
-        if let Err(e) = History::insert(self.engine.as_mut(), &row).await {
-            let _ = self.engine.rollback().await;
-            return Err(e);
-        }
-        if let Err(e) = self.engine.commit().await {
-            let _ = self.engine.rollback().await;
-            self.event(EventType::MigrationFailed, json!({"version": m.version_text, "name": m.name, "status": "commit_failed", "error": e.to_string()}));
-            return Err(e.into());
-        }
+        };
         let duration = millis(started.elapsed());
         self.event(EventType::MigrationComplete, json!({"version": m.version_text, "name": m.name, "duration_ms": duration, "statements": statements.len(), "records_affected": rows_affected, "status": "applied"}));
         (self.progress)(Progress::Finished {
@@ -451,105 +523,193 @@ impl Runner {
         })
     }
 
-    /// Statement by statement with progress recorded after each, for engines that commit DDL
-    /// implicitly (MySQL) and for `-- dbwarden:no-transaction` scripts. A failure leaves a
-    /// `failed` row that says how far it got.
-    async fn apply_statement_by_statement(
+    async fn run_in_open_transaction(
         &mut self,
         m: &Migration,
-        start: usize,
-        resuming: bool,
+        history: &History,
+        statements: &[Statement],
         applied: &[AppliedMigration],
+        started: Instant,
+    ) -> Result<u64, MigrateError> {
+        let mut rows_affected = 0;
+        for (i, stmt) in statements.iter().enumerate() {
+            match self.engine.execute(&stmt.sql).await {
+                Ok(done) => rows_affected += done.rows_affected,
+                Err(e) => return Err(Self::failure(m, &m.up, i, stmt, &e, true, applied)),
+            }
+        }
+        let total = statements.len() as u64;
+        let row = self.history_row(
+            m,
+            RowStatus::Applied,
+            total,
+            total,
+            millis(started.elapsed()),
+        );
+        history.insert(self.engine.as_mut(), &row).await?;
+        self.engine.commit().await?;
+        Ok(rows_affected)
+    }
+
+    /// Statement by statement with progress recorded after each, for engines that commit DDL
+    /// implicitly (MySQL) and for `-- dbwarden:no-transaction` scripts; `Down` runs the down
+    /// script the same way. With `resume_from`, continues a stopped run after checking that
+    /// the statements that already ran are unchanged.
+    async fn run_statement_by_statement(
+        &mut self,
+        m: &Migration,
+        direction: Direction,
+        resume_from: Option<&HistoryRow>,
+        before: &[AppliedMigration],
     ) -> Result<AppliedMigration, MigrateError> {
-        let statements = m.up.statements(self.dialect())?;
+        let history = self.history().await?;
+        let script = match direction {
+            Direction::Up => m.up.clone(),
+            Direction::Down => m.down.clone().ok_or_else(|| irreversible_error(m))?,
+        };
+        let dialect = self.dialect();
+        let statements = script.statements(dialect)?;
+        let total = statements.len() as u64;
+        let start = match resume_from {
+            Some(row) => usize::try_from(row.statements_done).unwrap_or(usize::MAX),
+            None => 0,
+        };
+        let mut hasher = ProgressHasher::new(dialect);
+        for stmt in statements.iter().take(start) {
+            hasher.add(stmt);
+        }
+        if let Some(row) = resume_from {
+            if start > statements.len() {
+                return Err(MigrateError::ResumeMismatch(format!(
+                    "{}: {} statements already ran, but {} now has only {}; restore the statements that ran",
+                    m.label(),
+                    start,
+                    script.path.display(),
+                    statements.len()
+                )));
+            }
+            if row
+                .progress_checksum
+                .as_deref()
+                .is_some_and(|sum| sum != hasher.checksum())
+            {
+                return Err(MigrateError::ResumeMismatch(format!(
+                    "{}: the first {start} statements of {} already ran, but they were edited since; \
+                     restore them (only statements after them may change before --resume)",
+                    m.label(),
+                    script.path.display()
+                )));
+            }
+        }
+        let (running, failed, started_event, done_event, failed_event, direction_word) =
+            match direction {
+                Direction::Up => (
+                    RowStatus::Running,
+                    RowStatus::Failed,
+                    EventType::MigrationStarted,
+                    EventType::MigrationComplete,
+                    EventType::MigrationFailed,
+                    "up",
+                ),
+                Direction::Down => (
+                    RowStatus::RollingBack,
+                    RowStatus::RollbackFailed,
+                    EventType::RollbackStarted,
+                    EventType::RollbackComplete,
+                    EventType::RollbackFailed,
+                    "down",
+                ),
+            };
         let started = Instant::now();
-        let total = statements.len();
         (self.progress)(Progress::Started {
             migration: m.label(),
-            direction: "up",
+            direction: direction_word,
         });
-        self.event(EventType::MigrationStarted, json!({"version": m.version_text, "name": m.name, "statements": total, "transactional": false, "resume_from": start + 1}));
-        if resuming {
-            // The file may have been fixed since the failure; record what is being applied.
-            History::update_checksums(
-                self.engine.as_mut(),
-                m.version,
-                &m.up.checksum,
-                m.down.as_ref().map(|d| d.checksum.as_str()),
-                &m.up.canonical_checksum,
-                m.down.as_ref().map(|d| d.canonical_checksum.as_str()),
-            )
-            .await?;
-            History::update_progress(
-                self.engine.as_mut(),
-                m.version,
-                RowStatus::Running,
-                i64::try_from(start).unwrap_or(0),
-                None,
-                0,
-            )
-            .await?;
+        self.event(started_event, json!({"version": m.version_text, "name": m.name, "statements": total, "transactional": false, "from_statement": start + 1}));
+        let progress =
+            |status, done: usize, checksum: String, error: Option<String>, started: Instant| {
+                ProgressUpdate {
+                    status,
+                    statements_done: done as u64,
+                    statements_total: total,
+                    progress_checksum: Some(checksum),
+                    error,
+                    duration_ms: millis(started.elapsed()),
+                }
+            };
+        if direction == Direction::Up && resume_from.is_none() {
+            let mut row = self.history_row(m, running, 0, total, 0);
+            row.progress_checksum = Some(hasher.checksum());
+            history.insert(self.engine.as_mut(), &row).await?;
         } else {
-            let row = self.history_row(m, RowStatus::Running, 0, total, 0);
-            History::insert(self.engine.as_mut(), &row).await?;
+            if direction == Direction::Up {
+                // The file may have been fixed since the failure: record what is being applied.
+                history.update_checksums(self.engine.as_mut(), m).await?;
+            }
+            history
+                .update_progress(
+                    self.engine.as_mut(),
+                    m.version,
+                    progress(running, start, hasher.checksum(), None, started),
+                )
+                .await?;
         }
         let mut rows_affected = 0;
         for (i, stmt) in statements.iter().enumerate().skip(start) {
             match self.engine.execute(&stmt.sql).await {
                 Ok(done) => rows_affected += done.rows_affected,
                 Err(e) => {
-                    let names: Vec<String> = applied
-                        .iter()
-                        .map(|a| format!("{}_{}", a.version, a.name))
-                        .collect();
-                    let err = Self::failure(m, &m.up, i, stmt, &e, false, &names);
-                    let message = format!(
+                    // A script that opened its own transaction leaves it aborted; end it so the
+                    // progress update below can be written (harmless when none is open).
+                    let _ = self.engine.rollback().await;
+                    let err = Self::failure(m, &script, i, stmt, &e, false, before);
+                    let note = format!(
                         "statement {} at {}:{}: {e}",
                         i + 1,
-                        m.up.path.display(),
+                        script.path.display(),
                         stmt.line
                     );
-                    History::update_progress(
-                        self.engine.as_mut(),
-                        m.version,
-                        RowStatus::Failed,
-                        i64::try_from(i).unwrap_or(0),
-                        Some(message),
-                        i64::try_from(millis(started.elapsed())).unwrap_or(0),
-                    )
-                    .await?;
-                    self.event(EventType::MigrationFailed, json!({"version": m.version_text, "name": m.name, "statement": i + 1, "statements_done": i, "status": "partially_applied", "error": err.to_string(), "duration_ms": millis(started.elapsed())}));
+                    history
+                        .update_progress(
+                            self.engine.as_mut(),
+                            m.version,
+                            progress(failed, i, hasher.checksum(), Some(note), started),
+                        )
+                        .await?;
+                    self.event(failed_event, json!({"version": m.version_text, "name": m.name, "statement": i + 1, "statements_done": i, "status": "stopped_part_way", "error": err.to_string(), "duration_ms": millis(started.elapsed())}));
                     return Err(err);
                 }
             }
-            let status = if i + 1 == total {
-                RowStatus::Applied
-            } else {
-                RowStatus::Running
-            };
-            History::update_progress(
-                self.engine.as_mut(),
-                m.version,
-                status,
-                i64::try_from(i + 1).unwrap_or(0),
-                None,
-                i64::try_from(millis(started.elapsed())).unwrap_or(0),
-            )
-            .await?;
+            hasher.add(stmt);
+            history
+                .update_progress(
+                    self.engine.as_mut(),
+                    m.version,
+                    progress(running, i + 1, hasher.checksum(), None, started),
+                )
+                .await?;
         }
-        if total == start {
-            History::update_progress(
-                self.engine.as_mut(),
-                m.version,
-                RowStatus::Applied,
-                i64::try_from(total).unwrap_or(0),
-                None,
-                0,
-            )
-            .await?;
+        match direction {
+            Direction::Up => {
+                history
+                    .update_progress(
+                        self.engine.as_mut(),
+                        m.version,
+                        progress(
+                            RowStatus::Applied,
+                            statements.len(),
+                            hasher.checksum(),
+                            None,
+                            started,
+                        ),
+                    )
+                    .await?;
+            }
+            Direction::Down => history.delete(self.engine.as_mut(), m.version).await?,
         }
         let duration = millis(started.elapsed());
-        self.event(EventType::MigrationComplete, json!({"version": m.version_text, "name": m.name, "duration_ms": duration, "statements": total - start, "records_affected": rows_affected, "status": "applied"}));
+        let ran = statements.len() - start;
+        self.event(done_event, json!({"version": m.version_text, "name": m.name, "duration_ms": duration, "statements": ran, "records_affected": rows_affected, "status": if direction == Direction::Up { "applied" } else { "rolled_back" }}));
         (self.progress)(Progress::Finished {
             migration: m.label(),
             duration_ms: duration,
@@ -558,23 +718,21 @@ impl Runner {
             version: m.version_text.clone(),
             name: m.name.clone(),
             duration_ms: duration,
-            statements: total - start,
+            statements: ran,
             rows_affected,
             transactional: false,
         })
     }
 
-    /// Rolls back applied migrations, newest first, by running their down scripts.
+    /// Rolls back applied migrations, most recently applied first, by running their down
+    /// scripts.
     pub async fn down(&mut self, target: DownTarget) -> Result<DownReport, MigrateError> {
-        let started = Instant::now();
-        self.event(EventType::RunStarted, json!({"command": "down"}));
-        let result = self
-            .locked(async |r| r.down_locked(target, started).await)
-            .await;
-        if let Ok(report) = &result {
-            self.event(EventType::RunComplete, json!({"command": "down", "status": "success", "rolled_back": report.rolled_back.len(), "duration_ms": report.duration_ms}));
+        if target == DownTarget::Steps(0) {
+            return Err(MigrateError::BadTarget("--steps must be at least 1".into()));
         }
-        result
+        let started = Instant::now();
+        self.locked("down", async |r| r.down_locked(target, started).await)
+            .await
     }
 
     async fn down_locked(
@@ -582,18 +740,18 @@ impl Runner {
         target: DownTarget,
         started: Instant,
     ) -> Result<DownReport, MigrateError> {
-        History::ensure(self.engine.as_mut()).await?;
-        let rows = History::rows(self.engine.as_mut()).await?;
-        self.check_history(&rows)?;
-        let mut newest_first: Vec<&HistoryRow> = rows.iter().rev().collect();
+        let history = self.history().await?;
+        history.ensure(self.engine.as_mut()).await?;
+        let rows = history.rows(self.engine.as_mut()).await?;
+        self.refuse_drift(&rows)?;
+        // Most recently applied first: after an out-of-order migration, that is not the
+        // highest version.
+        let mut newest_first: Vec<&HistoryRow> = rows.iter().collect();
+        newest_first.sort_by(|a, b| (&b.applied_at, b.version).cmp(&(&a.applied_at, a.version)));
+        // A row stopped part-way is always first in line: it is what needs undoing.
+        newest_first.sort_by_key(|r| r.status.is_done());
         let chosen: Vec<HistoryRow> = match target {
-            DownTarget::Steps(0) => {
-                return Err(MigrateError::BadTarget("--steps must be at least 1".into()));
-            }
-            DownTarget::Steps(n) => newest_first
-                .drain(..n.min(newest_first.len()))
-                .cloned()
-                .collect(),
+            DownTarget::Steps(n) => newest_first.into_iter().take(n).cloned().collect(),
             DownTarget::To(v) => {
                 if v != 0 && !rows.iter().any(|r| r.version == v) {
                     return Err(MigrateError::BadTarget(format!(
@@ -612,24 +770,26 @@ impl Runner {
         for row in &chosen {
             let Some(m) = self.set.get(row.version) else {
                 return Err(MigrateError::Irreversible(format!(
-                    "{:04}_{} has no files in {}: restore them to roll it back",
-                    row.version,
-                    row.name,
+                    "{} has no files in {}: restore them to roll it back",
+                    self.label(row.version, &row.name),
                     self.set.dir.display()
                 )));
             };
-            let Some(down) = &m.down else {
-                return Err(MigrateError::Irreversible(format!(
-                    "{} is irreversible (it has no down script); nothing was rolled back. Restore from a backup, or write a new forward migration that undoes it",
-                    m.label()
-                )));
-            };
-            down.statements(self.dialect())?;
-            plan.push(m.clone());
+            let down = m.down.as_ref().ok_or_else(|| irreversible_error(m))?;
+            self.check_script(down, self.transactional(down))?;
+            plan.push((m.clone(), row.clone()));
         }
         let mut rolled_back = Vec::new();
-        for m in &plan {
-            rolled_back.push(self.revert(m, &rolled_back).await?);
+        for (m, row) in &plan {
+            let down_transactional = m.down.as_ref().is_some_and(|d| self.transactional(d));
+            let one = if down_transactional {
+                self.revert_in_transaction(m, &rolled_back).await?
+            } else {
+                let resume = row.status.is_rolling_back().then_some(row);
+                self.run_statement_by_statement(m, Direction::Down, resume, &rolled_back)
+                    .await?
+            };
+            rolled_back.push(one);
         }
         if plan.is_empty() {
             (self.progress)(Progress::UpToDate);
@@ -642,72 +802,42 @@ impl Runner {
         })
     }
 
-    async fn revert(
+    async fn revert_in_transaction(
         &mut self,
         m: &Migration,
         before: &[AppliedMigration],
     ) -> Result<AppliedMigration, MigrateError> {
-        let Some(down) = m.down.clone() else {
-            return Err(MigrateError::Irreversible(format!(
-                "{} has no down script",
-                m.label()
-            )));
-        };
-        let statements = down.statements(self.dialect())?;
-        let transactional = self.dialect().transactional_ddl() && !down.directives.no_transaction;
+        let history = self.history().await?;
+        let down = m.down.clone().ok_or_else(|| irreversible_error(m))?;
+        let statements = self.check_script(&down, true)?;
         let started = Instant::now();
-        let names: Vec<String> = before
-            .iter()
-            .map(|a| format!("{}_{}", a.version, a.name))
-            .collect();
         (self.progress)(Progress::Started {
             migration: m.label(),
             direction: "down",
         });
-        self.event(EventType::RollbackStarted, json!({"version": m.version_text, "name": m.name, "statements": statements.len(), "transactional": transactional}));
-        if transactional {
-            self.engine.begin().await?;
-        }
-        let mut rows_affected = 0;
-        for (i, stmt) in statements.iter().enumerate() {
-            match self.engine.execute(&stmt.sql).await {
-                Ok(done) => rows_affected += done.rows_affected,
-                Err(e) => {
-                    if transactional {
-                        let _ = self.engine.rollback().await;
-                    } else {
-                        let note = format!(
-                            "down script failed at statement {} of {} ({}:{}): {e}; statements before it ran",
-                            i + 1,
-                            statements.len(),
-                            down.path.display(),
-                            stmt.line
-                        );
-                        History::update_progress(
-                            self.engine.as_mut(),
-                            m.version,
-                            RowStatus::Failed,
-                            0,
-                            Some(note),
-                            0,
-                        )
-                        .await?;
-                    }
-                    let err = Self::failure(m, &down, i, stmt, &e, transactional, &names);
-                    self.event(EventType::RollbackFailed, json!({"version": m.version_text, "name": m.name, "statement": i + 1, "error": err.to_string()}));
-                    return Err(err);
+        self.event(EventType::RollbackStarted, json!({"version": m.version_text, "name": m.name, "statements": statements.len(), "transactional": true}));
+        self.engine.begin().await?;
+        let outcome: Result<u64, MigrateError> = async {
+            let mut rows_affected = 0;
+            for (i, stmt) in statements.iter().enumerate() {
+                match self.engine.execute(&stmt.sql).await {
+                    Ok(done) => rows_affected += done.rows_affected,
+                    Err(e) => return Err(Self::failure(m, &down, i, stmt, &e, true, before)),
                 }
             }
-        }
-        if let Err(e) = History::delete(self.engine.as_mut(), m.version).await {
-            if transactional {
-                let _ = self.engine.rollback().await;
-            }
-            return Err(e);
-        }
-        if transactional {
+            history.delete(self.engine.as_mut(), m.version).await?;
             self.engine.commit().await?;
+            Ok(rows_affected)
         }
+        .await;
+        let rows_affected = match outcome {
+            Ok(rows) => rows,
+            Err(err) => {
+                let _ = self.engine.rollback().await;
+                self.event(EventType::RollbackFailed, json!({"version": m.version_text, "name": m.name, "status": "rolled_back", "error": err.to_string()}));
+                return Err(err);
+            }
+        };
         let duration = millis(started.elapsed());
         self.event(EventType::RollbackComplete, json!({"version": m.version_text, "name": m.name, "duration_ms": duration, "statements": statements.len(), "records_affected": rows_affected, "status": "rolled_back"}));
         (self.progress)(Progress::Finished {
@@ -720,13 +850,14 @@ impl Runner {
             duration_ms: duration,
             statements: statements.len(),
             rows_affected,
-            transactional,
+            transactional: true,
         })
     }
 
     /// Where every migration stands. Reads only; creates nothing.
     pub async fn status(&mut self) -> Result<StatusReport, MigrateError> {
-        let rows = History::rows(self.engine.as_mut()).await?;
+        let history = self.history().await?;
+        let rows = history.rows(self.engine.as_mut()).await?;
         let drifts = check_drift(&self.set, &rows);
         let mut entries = Vec::new();
         for m in &self.set.migrations {
@@ -740,11 +871,14 @@ impl Runner {
                     RowStatus::Baseline => MigrationState::Baseline,
                     RowStatus::Running => MigrationState::Running,
                     RowStatus::Failed => MigrationState::Failed,
+                    RowStatus::RollingBack | RowStatus::RollbackFailed => {
+                        MigrationState::RollbackStopped
+                    }
                 },
             };
             let note = match (row, drift) {
                 (_, Some(d)) => Some(d.to_string()),
-                (Some(r), None) if !r.status.is_done() => Some(self.partial_error(r).to_string()),
+                (Some(r), None) if !r.status.is_done() => Some(self.blocked_error(r).to_string()),
                 _ => None,
             };
             entries.push(StatusEntry {
@@ -797,7 +931,8 @@ impl Runner {
 
     /// Every applied migration whose files changed since it was applied.
     pub async fn verify(&mut self) -> Result<Vec<Drift>, MigrateError> {
-        let rows = History::rows(self.engine.as_mut()).await?;
+        let history = self.history().await?;
+        let rows = history.rows(self.engine.as_mut()).await?;
         let drifts = check_drift(&self.set, &rows);
         if !drifts.is_empty() {
             self.event(EventType::DriftDetected, json!({"drifts": drifts}));
@@ -814,23 +949,16 @@ impl Runner {
                 self.set.dir.display()
             )));
         }
-        self.locked(async |r| {
-            History::ensure(r.engine.as_mut()).await?;
-            let rows = History::rows(r.engine.as_mut()).await?;
+        self.locked("baseline", async |r| {
+            let history = r.history().await?;
+            history.ensure(r.engine.as_mut()).await?;
+            let rows = history.rows(r.engine.as_mut()).await?;
+            let todo: Vec<Migration> = r.pending(&rows, Some(version));
             let mut recorded = Vec::new();
-            let todo: Vec<Migration> = r
-                .set
-                .migrations
-                .iter()
-                .filter(|m| {
-                    m.version <= version && !rows.iter().any(|row| row.version == m.version)
-                })
-                .cloned()
-                .collect();
             for m in &todo {
-                let total = m.up.statements(r.dialect())?.len();
+                let total = m.up.statements(r.dialect())?.len() as u64;
                 let row = r.history_row(m, RowStatus::Baseline, total, total, 0);
-                History::insert(r.engine.as_mut(), &row).await?;
+                history.insert(r.engine.as_mut(), &row).await?;
                 recorded.push(m.label());
             }
             r.event(
@@ -845,28 +973,25 @@ impl Runner {
     /// Accepts edits to applied migrations that touch only comments or whitespace. Refuses if
     /// any drift changed the SQL.
     pub async fn rehash(&mut self) -> Result<Vec<String>, MigrateError> {
-        self.locked(async |r| {
-            let rows = History::rows(r.engine.as_mut()).await?;
+        self.locked("rehash", async |r| {
+            let history = r.history().await?;
+            let rows = history.rows(r.engine.as_mut()).await?;
             let drifts = check_drift(&r.set, &rows);
-            if drifts.iter().any(|d| !d.cosmetic_only()) {
-                let real: Vec<Drift> = drifts.into_iter().filter(|d| !d.cosmetic_only()).collect();
+            let real: Vec<Drift> = drifts
+                .iter()
+                .filter(|d| !d.cosmetic_only())
+                .cloned()
+                .collect();
+            if !real.is_empty() {
                 return Err(MigrateError::Drift { drifts: real });
             }
-            let mut accepted = Vec::new();
+            let mut accepted: Vec<String> = Vec::new();
             for d in &drifts {
                 if accepted.contains(&d.migration) {
                     continue;
                 }
                 if let Some(m) = r.set.get(d.version).cloned() {
-                    History::update_checksums(
-                        r.engine.as_mut(),
-                        m.version,
-                        &m.up.checksum,
-                        m.down.as_ref().map(|x| x.checksum.as_str()),
-                        &m.up.canonical_checksum,
-                        m.down.as_ref().map(|x| x.canonical_checksum.as_str()),
-                    )
-                    .await?;
+                    history.update_checksums(r.engine.as_mut(), &m).await?;
                     accepted.push(d.migration.clone());
                 }
             }
@@ -883,7 +1008,8 @@ impl Runner {
     /// would change. On MySQL/MariaDB DDL cannot be rolled back, so the migrations run on a
     /// scratch copy of the schema instead, and the report says so.
     pub async fn dry_run(&mut self, to: Option<u64>) -> Result<DryRunReport, MigrateError> {
-        self.locked(async |r| r.dry_run_locked(to).await).await
+        self.locked("dry_run", async |r| r.dry_run_locked(to).await)
+            .await
     }
 
     async fn dry_run_locked(&mut self, to: Option<u64>) -> Result<DryRunReport, MigrateError> {
@@ -898,20 +1024,15 @@ impl Runner {
             tables_dropped: Vec::new(),
             notes: Vec::new(),
         };
-        let rows = History::rows(self.engine.as_mut()).await?;
-        self.check_history(&rows)?;
+        let history = self.history().await?;
+        let rows = history.rows(self.engine.as_mut()).await?;
+        self.refuse_drift(&rows)?;
         if let Some(row) = rows.iter().find(|r| !r.status.is_done()) {
-            return Err(self.partial_error(row));
+            return Err(self.blocked_error(row));
         }
-        let pending: Vec<Migration> = self
-            .set
-            .migrations
-            .iter()
-            .filter(|m| !rows.iter().any(|r| r.version == m.version))
-            .filter(|m| to.is_none_or(|t| m.version <= t))
-            .cloned()
-            .collect();
-        if !dialect.transactional_ddl() {
+        let pending = self.pending(&rows, to);
+        self.check_pending(&pending, &rows)?;
+        if !self.engine.capabilities().transactional_ddl {
             report.mode = "scratch_copy".into();
             self.rehearse_on_scratch(&rows, &pending, &mut report)
                 .await?;
@@ -950,6 +1071,27 @@ impl Runner {
         pending: &[Migration],
         report: &mut DryRunReport,
     ) -> Result<(), MigrateError> {
+        // A script that switches database or names the target explicitly would reach past the
+        // scratch copy into the real database.
+        let database = self.engine.server_info().await?.database;
+        for m in pending {
+            for stmt in m.up.statements(self.dialect())? {
+                let lower = stmt.sql.to_ascii_lowercase();
+                let db = database.to_ascii_lowercase();
+                if stmt.is_use_database()
+                    || lower.contains(&format!("{db}."))
+                    || lower.contains(&format!("`{db}`."))
+                {
+                    return Err(MigrateError::DryRunUnsupported(format!(
+                        "{}:{}: the statement switches database or names `{database}` explicitly, so a rehearsal on a \
+                         scratch copy would change the real database; nothing was run. Remove the database name from \
+                         the script (the connection already selects it) to rehearse it",
+                        m.up.path.display(),
+                        stmt.line
+                    )));
+                }
+            }
+        }
         let schema = self.engine.introspect().await?;
         let name = dbwarden_engine::scratch_name("dryrun");
         let mut scratch = self.engine.create_scratch(&name).await?;
@@ -972,6 +1114,13 @@ impl Runner {
     }
 }
 
+fn irreversible_error(m: &Migration) -> MigrateError {
+    MigrateError::Irreversible(format!(
+        "{} is irreversible (it has no down script); nothing was rolled back. Restore from a backup, or write a new forward migration that undoes it",
+        m.label()
+    ))
+}
+
 /// Builds the scratch copy and runs the pending migrations on it.
 async fn rehearse(
     scratch: &mut dyn Engine,
@@ -987,12 +1136,13 @@ async fn rehearse(
             ))
         })?;
     }
-    History::ensure(scratch).await?;
+    let history = History::locate(scratch).await?;
+    history.ensure(scratch).await?;
     for row in rows {
-        History::insert(scratch, row).await?;
+        history.insert(scratch, row).await?;
     }
     let before = scratch.table_names().await?;
-    dry_run_statements(scratch, pending, report, true).await?;
+    dry_run_statements(scratch, pending, report, false).await?;
     let after = scratch.table_names().await?;
     report.set_table_changes(&before, &after);
     Ok(())
@@ -1010,7 +1160,7 @@ async fn dry_run_statements(
     for m in pending {
         report.migrations.push(m.label());
         let statements = m.up.statements(dialect)?;
-        let run = !(in_transaction && dialect.transactional_ddl() && m.no_transaction());
+        let run = !(in_transaction && m.no_transaction());
         if !run {
             report.notes.push(format!(
                 "{} runs outside a transaction (-- dbwarden:no-transaction), so the dry run lists its statements without executing them",
@@ -1042,12 +1192,4 @@ async fn dry_run_statements(
         }
     }
     Ok(())
-}
-
-fn row_file(runner: &Runner, row: &HistoryRow) -> String {
-    runner
-        .set
-        .get(row.version)
-        .map(|m| m.up.path.display().to_string())
-        .unwrap_or_default()
 }

@@ -245,6 +245,35 @@ pub fn slug(name: &str) -> String {
     out.trim_end_matches('_').to_owned()
 }
 
+/// Checksum of the statements of a script that have run so far (their canonical text), so a
+/// resumed run can tell whether they were edited since.
+pub(crate) struct ProgressHasher {
+    dialect: Dialect,
+    hasher: Sha256,
+}
+
+impl ProgressHasher {
+    pub(crate) fn new(dialect: Dialect) -> Self {
+        ProgressHasher {
+            dialect,
+            hasher: Sha256::new(),
+        }
+    }
+
+    /// Adds one completed statement.
+    pub(crate) fn add(&mut self, statement: &Statement) {
+        let canonical = dbwarden_sql::canonical_text(&statement.sql, self.dialect)
+            .unwrap_or_else(|_| statement.sql.clone());
+        self.hasher.update(canonical.as_bytes());
+        self.hasher.update(b";\n");
+    }
+
+    /// The checksum so far, hex.
+    pub(crate) fn checksum(&self) -> String {
+        hex::encode(self.hasher.clone().finalize())
+    }
+}
+
 /// SHA-256 as lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))

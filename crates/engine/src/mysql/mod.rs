@@ -191,9 +191,12 @@ impl Engine for MysqlEngine {
     async fn execute(&mut self, sql: &str) -> Result<Executed, EngineError> {
         // The text protocol, as the mysql client would send it; every result set is drained.
         self.conn.query_drop(sql).await.map_err(sql_error)?;
-        Ok(Executed {
-            rows_affected: self.conn.affected_rows(),
-        })
+        let rows_affected = if crate::changes_rows(sql) {
+            self.conn.affected_rows()
+        } else {
+            0
+        };
+        Ok(Executed { rows_affected })
     }
 
     async fn execute_with(&mut self, sql: &str, params: &[Value]) -> Result<Executed, EngineError> {
@@ -288,6 +291,10 @@ impl Engine for MysqlEngine {
             .await
             .map_err(sql_error)?;
         let quoted = dbwarden_core::quote_ident(Dialect::Mysql, name);
+        // Catalog values, but spliced into DDL: accept only plain names.
+        let plain =
+            |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let charset = charset.filter(|(cs, coll)| plain(cs) && plain(coll));
         let options = charset
             .map(|(cs, coll)| format!(" CHARACTER SET {cs} COLLATE {coll}"))
             .unwrap_or_default();
@@ -331,11 +338,7 @@ fn lock_name(database: &str, name: &str) -> String {
     if full.len() <= 64 {
         return full;
     }
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in full.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
+    let hash = crate::stable_hash(&full);
     let keep: String = full.chars().take(40).collect();
     format!("{keep}:{hash:016x}")
 }

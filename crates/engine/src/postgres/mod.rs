@@ -16,6 +16,9 @@ pub struct PostgresEngine {
     client: Client,
     database: String,
     url: ConnectionUrl,
+    /// dbwarden's own parameterized statements, prepared once per connection: the history
+    /// insert runs once per migration, and preparing it each time costs a round trip.
+    prepared: std::collections::HashMap<String, tokio_postgres::Statement>,
 }
 
 impl PostgresEngine {
@@ -83,7 +86,21 @@ impl PostgresEngine {
             client,
             database,
             url: url.clone(),
+            prepared: std::collections::HashMap::new(),
         })
+    }
+
+    async fn statement(&mut self, sql: &str) -> Result<tokio_postgres::Statement, EngineError> {
+        if let Some(stmt) = self.prepared.get(sql) {
+            return Ok(stmt.clone());
+        }
+        let stmt = self
+            .client
+            .prepare(&numbered_placeholders(sql))
+            .await
+            .map_err(sql_error)?;
+        self.prepared.insert(sql.to_owned(), stmt.clone());
+        Ok(stmt)
     }
 
     /// The underlying client, for PostgreSQL-only work (COPY, notices).
@@ -163,12 +180,8 @@ fn numbered_placeholders(sql: &str) -> String {
 
 /// A stable 64-bit key for an advisory lock name (FNV-1a), so every runner computes the same.
 fn advisory_key(name: &str) -> i64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in name.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash as i64
+    // The bits as they are: pg_advisory_lock takes any bigint.
+    crate::stable_hash(name) as i64
 }
 
 impl ToSql for Value {
@@ -284,35 +297,33 @@ impl Engine for PostgresEngine {
 
     async fn execute(&mut self, sql: &str) -> Result<Executed, EngineError> {
         let messages = self.client.simple_query(sql).await.map_err(sql_error)?;
-        let rows_affected = messages
-            .iter()
-            .map(|m| match m {
-                SimpleQueryMessage::CommandComplete(n) => *n,
-                _ => 0,
-            })
-            .sum();
+        let rows_affected = if crate::changes_rows(sql) {
+            messages
+                .iter()
+                .map(|m| match m {
+                    SimpleQueryMessage::CommandComplete(n) => *n,
+                    _ => 0,
+                })
+                .sum()
+        } else {
+            0
+        };
         Ok(Executed { rows_affected })
     }
 
     async fn execute_with(&mut self, sql: &str, params: &[Value]) -> Result<Executed, EngineError> {
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        let rows_affected = self
-            .client
-            .execute(&numbered_placeholders(sql), &refs)
-            .await
-            .map_err(sql_error)?;
+        let stmt = self.statement(sql).await?;
+        let rows_affected = self.client.execute(&stmt, &refs).await.map_err(sql_error)?;
         Ok(Executed { rows_affected })
     }
 
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, EngineError> {
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
-        let rows = self
-            .client
-            .query(&numbered_placeholders(sql), &refs)
-            .await
-            .map_err(sql_error)?;
+        let stmt = self.statement(sql).await?;
+        let rows = self.client.query(&stmt, &refs).await.map_err(sql_error)?;
         rows.iter().map(row_values).collect()
     }
 

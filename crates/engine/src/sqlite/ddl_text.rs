@@ -124,14 +124,20 @@ fn skip_quoted(bytes: &[u8], start: usize, quote: u8) -> usize {
 
 /// The identifier a token names, unquoted.
 pub(crate) fn ident_text(sql: &str, t: &Token) -> String {
-    let raw = &sql[t.start..t.end];
+    let raw = sql.get(t.start..t.end).unwrap_or("");
+    // An unterminated quote (only in malformed stored SQL) is returned as written.
+    let inner =
+        |open: char, close: char| raw.strip_prefix(open).and_then(|r| r.strip_suffix(close));
     match t.kind {
-        TokenKind::QuotedIdent if raw.starts_with('[') => {
-            raw[1..raw.len().saturating_sub(1)].to_owned()
-        }
-        TokenKind::QuotedIdent | TokenKind::Str if raw.len() >= 2 => {
-            let q = &raw[..1];
-            raw[1..raw.len() - 1].replace(&format!("{q}{q}"), q)
+        TokenKind::QuotedIdent if raw.starts_with('[') => inner('[', ']').unwrap_or(raw).to_owned(),
+        TokenKind::QuotedIdent | TokenKind::Str => {
+            let Some(q) = raw.chars().next() else {
+                return String::new();
+            };
+            match inner(q, q) {
+                Some(body) => body.replace(&format!("{q}{q}"), &q.to_string()),
+                None => raw.to_owned(),
+            }
         }
         _ => raw.to_owned(),
     }
@@ -139,7 +145,10 @@ pub(crate) fn ident_text(sql: &str, t: &Token) -> String {
 
 /// Whether a token is the keyword `word` (case-insensitive).
 pub(crate) fn is_word(sql: &str, t: &Token, word: &str) -> bool {
-    t.kind == TokenKind::Word && sql[t.start..t.end].eq_ignore_ascii_case(word)
+    t.kind == TokenKind::Word
+        && sql
+            .get(t.start..t.end)
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
 }
 
 /// Index of the parenthesis closing the one opened at `open`.
@@ -187,7 +196,9 @@ pub(crate) fn text_of(sql: &str, tokens: &[Token], from: usize, to: usize) -> St
     if from >= to || to > tokens.len() {
         return String::new();
     }
-    sql[tokens[from].start..tokens[to - 1].end].to_owned()
+    sql.get(tokens[from].start..tokens[to - 1].end)
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// What a `CREATE TABLE` statement says beyond the PRAGMAs.

@@ -35,7 +35,7 @@ pub(crate) fn introspect(conn: &Connection) -> Result<Schema, EngineError> {
         conn,
         "SELECT type, name, tbl_name, sql FROM sqlite_master \
          WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name NOT LIKE 'dbwarden\\_%' ESCAPE '\\' \
-         AND type IN ('table', 'view', 'index') ORDER BY name",
+         AND type IN ('table', 'view') ORDER BY name",
         &[],
     )?;
     let table_names: Vec<String> = objects
@@ -57,7 +57,14 @@ pub(crate) fn introspect(conn: &Connection) -> Result<Schema, EngineError> {
         let (definition, mentioned) = parse_create_view(&text(object, 3));
         let mut depends_on: Vec<QualifiedName> = mentioned
             .into_iter()
-            .filter(|n| table_names.contains(n) || view_names.contains(n))
+            // SQLite names are case-insensitive: `FROM Orders` reads table `orders`.
+            .filter_map(|n| {
+                table_names
+                    .iter()
+                    .chain(view_names.iter())
+                    .find(|known| known.eq_ignore_ascii_case(&n))
+                    .cloned()
+            })
             .map(QualifiedName::bare)
             .collect();
         depends_on.sort();

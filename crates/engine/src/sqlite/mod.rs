@@ -225,7 +225,11 @@ impl Engine for SqliteEngine {
             drop(rows);
             drop(stmt);
             Ok(Executed {
-                rows_affected: conn.changes(),
+                rows_affected: if crate::changes_rows(&sql) {
+                    conn.changes()
+                } else {
+                    0
+                },
             })
         })
         .await

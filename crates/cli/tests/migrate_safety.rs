@@ -1,0 +1,191 @@
+//! Safety rules of the runner that protect all-or-nothing migrations and half-applied state:
+//! transaction control inside scripts, resuming after edits, down scripts that stop part-way,
+//! and dry runs that must not reach the real database.
+
+mod harness;
+
+use dbwarden_testkit::{Server, test_db};
+use harness::{Probe, Project};
+
+/// A `COMMIT` inside a script that dbwarden runs in its own transaction would commit half a
+/// migration: refused before anything runs (exit 2, line named); allowed with no-transaction.
+async fn transaction_control_in_a_transactional_script(server: Server) {
+    let db = test_db!(server);
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    let up = "CREATE TABLE a (id INTEGER);\nBEGIN;\nCREATE TABLE b (id INTEGER);\nCOMMIT;\n";
+    project.migration("0001_with_commit", up, "DROP TABLE b;\nDROP TABLE a;\n");
+    if server == Server::Mysql {
+        // MySQL runs every script statement by statement, under the author's control.
+        project.run(&["migrate", "up"]).assert_code(0);
+        return;
+    }
+    project
+        .run(&["migrate", "up"])
+        .assert_code(2)
+        .assert_stderr_mentions(&[
+            "0001_with_commit.up.sql",
+            "line 2",
+            "BEGIN",
+            "no-transaction",
+        ]);
+    project.run(&["migrate", "up", "--dry-run"]).assert_code(2);
+    assert!(probe.user_tables().await.is_empty(), "nothing may run");
+    assert!(probe.history().await.is_empty());
+
+    project.migration(
+        "0001_with_commit",
+        &format!("-- dbwarden:no-transaction\n{up}"),
+        "DROP TABLE b;\nDROP TABLE a;\n",
+    );
+    project.run(&["migrate", "up"]).assert_code(0);
+    assert_eq!(probe.user_tables().await, ["a", "b"]);
+}
+
+on_every_engine!(transaction_control_in_a_transactional_script);
+
+const THREE_STEPS: &str = "CREATE TABLE t1 (id INT);\nCREATE TABLE t2 (id INT);\nCREATE TABLE t3 (id INT REFERENCES missing_table (id));\n";
+const THREE_STEPS_DOWN: &str = "DROP TABLE t3;\nDROP TABLE t2;\nDROP TABLE t1;\n";
+
+/// After a MariaDB migration stops part-way, `--resume` refuses if a statement that already ran
+/// was edited, and continues from the failed statement once only that one is fixed.
+#[tokio::test(flavor = "multi_thread")]
+async fn resume_refuses_edits_to_statements_that_already_ran() {
+    let db = test_db!(Server::Mysql);
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    project.migration("0001_three", THREE_STEPS, THREE_STEPS_DOWN);
+    project
+        .run(&["migrate", "up"])
+        .assert_code(1)
+        .assert_stderr_mentions(&["statements 1 to 2", "stay applied"]);
+    assert_eq!(probe.user_tables().await, ["t1", "t2"]);
+
+    // Edit statement 1 (already ran): refused, nothing runs.
+    project.migration(
+        "0001_three",
+        &THREE_STEPS.replace("t1 (id INT)", "t1 (id BIGINT)"),
+        THREE_STEPS_DOWN,
+    );
+    project
+        .run(&["migrate", "up", "--resume"])
+        .assert_code(3)
+        .assert_stderr_mentions(&["cannot resume", "edited"]);
+    assert_eq!(probe.user_tables().await, ["t1", "t2"]);
+
+    // Fix only the failed statement: resume runs statement 3 alone.
+    project.migration(
+        "0001_three",
+        &THREE_STEPS.replace(" REFERENCES missing_table (id)", ""),
+        THREE_STEPS_DOWN,
+    );
+    project.run(&["migrate", "up", "--resume"]).assert_code(0);
+    assert_eq!(probe.user_tables().await, ["t1", "t2", "t3"]);
+    let history = probe.history().await;
+    assert_eq!((history.len(), history[0].status.as_str()), (1, "applied"));
+}
+
+/// A MariaDB down script that fails part-way leaves a `rollback_failed` row: `up` refuses
+/// (even with --resume), and `down` continues from the failed statement once it is fixed.
+#[tokio::test(flavor = "multi_thread")]
+async fn down_that_stops_part_way_is_finished_by_down() {
+    let db = test_db!(Server::Mysql);
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    let broken_down = "DROP TABLE t3;\nDROP TABLE no_such_table;\nDROP TABLE t1;\n";
+    project.migration(
+        "0001_three",
+        "CREATE TABLE t1 (id INT);\nCREATE TABLE t2 (id INT);\nCREATE TABLE t3 (id INT);\n",
+        broken_down,
+    );
+    project.run(&["migrate", "up"]).assert_code(0);
+    project
+        .run(&["migrate", "down"])
+        .assert_code(1)
+        .assert_stderr_mentions(&["0001_three.down.sql", "no_such_table"]);
+    assert_eq!(probe.user_tables().await, ["t1", "t2"]);
+    let status = project.run(&["--json", "migrate", "status"]);
+    assert_eq!(
+        status.json()["migrations"]["migrations"][0]["state"],
+        "rollback_stopped",
+        "{status}"
+    );
+    project
+        .run(&["migrate", "up", "--resume"])
+        .assert_code(3)
+        .assert_stderr_mentions(&["down script stopped part-way", "migrate down"]);
+
+    // Fix statement 2 only; statement 1 (already ran) keeps its text.
+    project.migration(
+        "0001_three",
+        "CREATE TABLE t1 (id INT);\nCREATE TABLE t2 (id INT);\nCREATE TABLE t3 (id INT);\n",
+        "DROP TABLE t3;\nDROP TABLE t2;\nDROP TABLE t1;\n",
+    );
+    project.run(&["migrate", "down"]).assert_code(0);
+    assert!(probe.user_tables().await.is_empty());
+    assert!(probe.history().await.is_empty());
+}
+
+/// A MariaDB dry run rehearses on a scratch copy; a script that names the real database or
+/// switches to it is refused, so the rehearsal can never reach past the copy.
+#[tokio::test(flavor = "multi_thread")]
+async fn mariadb_dry_run_stays_on_the_scratch_copy() {
+    let db = test_db!(Server::Mysql);
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    project.migration(
+        "0001_base",
+        "CREATE TABLE base (id INT PRIMARY KEY);\nINSERT INTO base VALUES (1);\n",
+        "DROP TABLE base;\n",
+    );
+    project.run(&["migrate", "up"]).assert_code(0);
+    project.migration(
+        "0002_more",
+        "CREATE TABLE more_rows (id INT);\nALTER TABLE base ADD COLUMN note TEXT;\n",
+        "DROP TABLE more_rows;\nALTER TABLE base DROP COLUMN note;\n",
+    );
+
+    let out = project.run(&["--json", "migrate", "up", "--dry-run"]);
+    out.assert_code(0);
+    let report = &out.json()["dry_run"];
+    assert_eq!(report["mode"], "scratch_copy", "{out}");
+    assert_eq!(
+        report["tables_created"],
+        serde_json::json!(["more_rows"]),
+        "{out}"
+    );
+    assert_eq!(
+        probe.user_tables().await,
+        ["base"],
+        "the real database is untouched"
+    );
+    assert_eq!(probe.history_versions().await, [1]);
+    let scratch = probe.scalar("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'dbw\\_dryrun\\_%'").await;
+    assert_eq!(scratch, 0, "the scratch database was dropped");
+
+    project.migration(
+        "0002_more",
+        &format!("CREATE TABLE `{}`.more_rows (id INT);\n", db.name()),
+        "DROP TABLE more_rows;\n",
+    );
+    project
+        .run(&["migrate", "up", "--dry-run"])
+        .assert_code(3)
+        .assert_stderr_mentions(&["scratch copy", db.name()]);
+    assert_eq!(probe.user_tables().await, ["base"]);
+}
+
+/// DDL reports no rows affected (SQLite used to repeat the previous statement's count).
+#[tokio::test(flavor = "multi_thread")]
+async fn rows_affected_counts_only_data_changes() {
+    let db = test_db!(Server::Sqlite);
+    let project = Project::new(&db);
+    project.migration(
+        "0001_rows",
+        "CREATE TABLE r (id INTEGER);\nINSERT INTO r VALUES (1), (2), (3);\nCREATE INDEX r_id ON r (id);\nSELECT * FROM r;\n",
+        "DROP TABLE r;\n",
+    );
+    let out = project.run(&["--json", "migrate", "up"]);
+    out.assert_code(0);
+    assert_eq!(out.json()["up"]["applied"][0]["rows_affected"], 3, "{out}");
+}
