@@ -189,3 +189,67 @@ async fn rows_affected_counts_only_data_changes() {
     out.assert_code(0);
     assert_eq!(out.json()["up"]["applied"][0]["rows_affected"], 3, "{out}");
 }
+
+const PARENT_AND_CHILDREN: &str = "CREATE TABLE parent (id INTEGER PRIMARY KEY);\n\
+    CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent (id) ON DELETE CASCADE);\n\
+    INSERT INTO parent (id) VALUES (1), (2), (3);\n\
+    INSERT INTO child (id, parent_id) VALUES (1, 1), (2, 1), (3, 2), (4, 3), (5, 3);\n";
+
+/// SQLite's documented table rebuild turns foreign keys off first; inside a transaction that
+/// pragma is ignored, and `DROP TABLE parent` would then cascade into every child row. The
+/// runner applies the pragma around the transaction, so no child row is lost, and refuses to
+/// commit a rebuild that leaves dangling references.
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite_table_rebuild_keeps_child_rows() {
+    let db = test_db!(Server::Sqlite);
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    project.migration(
+        "0001_parent_child",
+        PARENT_AND_CHILDREN,
+        "DROP TABLE child;\nDROP TABLE parent;\n",
+    );
+    project.run(&["migrate", "up"]).assert_code(0);
+
+    // A rebuild that loses parent 3: its children would dangle. Refused and rolled back.
+    let lossy = "PRAGMA foreign_keys = OFF;\n\
+        CREATE TABLE new_parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'p');\n\
+        INSERT INTO new_parent (id) SELECT id FROM parent WHERE id < 3;\n\
+        DROP TABLE parent;\n\
+        ALTER TABLE new_parent RENAME TO parent;\n\
+        PRAGMA foreign_keys = ON;\n";
+    project.migration("0002_rebuild_parent", lossy, "SELECT 1;\n");
+    project
+        .run(&["migrate", "up"])
+        .assert_code(1)
+        .assert_stderr_mentions(&["0002_rebuild_parent", "point at nothing", "rolled back"]);
+    assert_eq!(probe.count("child").await, 5);
+    assert_eq!(probe.count("parent").await, 3);
+    assert_eq!(probe.history_versions().await, [1]);
+
+    let rebuild = lossy.replace(" WHERE id < 3", "");
+    project.migration("0002_rebuild_parent", &rebuild, "SELECT 1;\n");
+    project.run(&["migrate", "up"]).assert_code(0);
+    assert_eq!(
+        probe.count("child").await,
+        5,
+        "no child row may be lost to a cascade"
+    );
+    assert_eq!(probe.count("parent").await, 3);
+    assert_eq!(
+        probe
+            .scalar("SELECT count(*) FROM pragma_table_info('parent') WHERE name = 'name'")
+            .await,
+        1
+    );
+    // Enforcement is back on for the connection's later work.
+    project.migration(
+        "0003_bad_child",
+        "INSERT INTO child (id, parent_id) VALUES (6, 99);\n",
+        "DELETE FROM child WHERE id = 6;\n",
+    );
+    project
+        .run(&["migrate", "up"])
+        .assert_code(1)
+        .assert_stderr_mentions(&["FOREIGN KEY"]);
+}

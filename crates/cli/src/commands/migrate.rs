@@ -27,6 +27,9 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
     }
     let (url, engine) = connect(global).await?;
     let set = MigrationSet::load(&global.migrations_dir, url.dialect())?;
+    for warning in set.directive_warnings() {
+        eprintln!("{} {warning}", paint("warning:", Style::Warn, true));
+    }
     let lock = match &cmd {
         MigrateCommand::Up { lock, .. }
         | MigrateCommand::Down { lock, .. }

@@ -134,6 +134,20 @@ pub enum MigrateError {
         /// What stopped it.
         error: String,
     },
+    /// A script run with foreign key enforcement off left dangling references.
+    #[error(
+        "{migration} ({file}) would leave {count} rows whose foreign keys point at nothing ({examples}); it was rolled back. Fix the data in the script before re-enabling foreign keys"
+    )]
+    ForeignKeyViolations {
+        /// The migration label.
+        migration: String,
+        /// The script.
+        file: PathBuf,
+        /// How many violations `PRAGMA foreign_key_check` found.
+        count: usize,
+        /// The first few.
+        examples: String,
+    },
     /// `--resume` cannot continue safely.
     #[error("cannot resume: {0}")]
     ResumeMismatch(String),

@@ -407,7 +407,7 @@ impl Runner {
         }
         for m in &pending {
             let one = if self.transactional(&m.up) {
-                self.apply_in_transaction(m, &applied).await?
+                self.run_in_transaction(m, Direction::Up, &applied).await?
             } else {
                 self.run_statement_by_statement(m, Direction::Up, None, &applied)
                     .await?
@@ -478,37 +478,79 @@ impl Runner {
         }
     }
 
-    /// One transaction: every statement, then the history row, then COMMIT. Any failure rolls
-    /// the whole migration back.
-    async fn apply_in_transaction(
+    /// One transaction: every statement, then the history change (insert for up, delete for
+    /// down), then COMMIT. Any failure, or a killed process, rolls the whole script back.
+    async fn run_in_transaction(
         &mut self,
         m: &Migration,
-        applied: &[AppliedMigration],
+        direction: Direction,
+        before: &[AppliedMigration],
     ) -> Result<AppliedMigration, MigrateError> {
         let history = self.history().await?;
-        let statements = self.check_script(&m.up, true)?;
+        let script = match direction {
+            Direction::Up => m.up.clone(),
+            Direction::Down => m.down.clone().ok_or_else(|| irreversible_error(m))?,
+        };
+        let statements = self.check_script(&script, true)?;
+        let (statements, foreign_keys_off) = hoist_foreign_key_pragmas(self.dialect(), statements);
+        let (started_event, done_event, failed_event, word) = match direction {
+            Direction::Up => (
+                EventType::MigrationStarted,
+                EventType::MigrationComplete,
+                EventType::MigrationFailed,
+                "up",
+            ),
+            Direction::Down => (
+                EventType::RollbackStarted,
+                EventType::RollbackComplete,
+                EventType::RollbackFailed,
+                "down",
+            ),
+        };
         let started = Instant::now();
         (self.progress)(Progress::Started {
             migration: m.label(),
-            direction: "up",
+            direction: word,
         });
-        self.event(EventType::MigrationStarted, json!({"version": m.version_text, "name": m.name, "statements": statements.len(), "transactional": true}));
-        self.engine.begin().await?;
-        let outcome = self
-            .run_in_open_transaction(m, &history, &statements, applied, started)
-            .await;
+        self.event(started_event, json!({"version": m.version_text, "name": m.name, "statements": statements.len(), "transactional": true}));
+        if foreign_keys_off {
+            self.engine.execute("PRAGMA foreign_keys = OFF").await?;
+        }
+        let outcome = match self.engine.begin().await {
+            Ok(()) => {
+                let outcome = self
+                    .run_in_open_transaction(
+                        m,
+                        &script,
+                        &history,
+                        direction,
+                        &statements,
+                        foreign_keys_off,
+                        before,
+                        started,
+                    )
+                    .await;
+                if outcome.is_err() {
+                    // Whatever failed (a statement, the history change, the commit), the
+                    // transaction must not stay open on this connection.
+                    let _ = self.engine.rollback().await;
+                }
+                outcome
+            }
+            Err(e) => Err(e.into()),
+        };
+        if foreign_keys_off && let Err(e) = self.engine.execute("PRAGMA foreign_keys = ON").await {
+            tracing::warn!("could not turn SQLite foreign key enforcement back on: {e}");
+        }
         let rows_affected = match outcome {
             Ok(rows) => rows,
             Err(err) => {
-                // Whatever failed (a statement, the history insert, the commit), the
-                // transaction must not stay open on this connection.
-                let _ = self.engine.rollback().await;
-                self.event(EventType::MigrationFailed, json!({"version": m.version_text, "name": m.name, "status": "rolled_back", "error": err.to_string(), "duration_ms": millis(started.elapsed())}));
+                self.event(failed_event, json!({"version": m.version_text, "name": m.name, "status": "rolled_back", "error": err.to_string(), "duration_ms": millis(started.elapsed())}));
                 return Err(err);
             }
         };
         let duration = millis(started.elapsed());
-        self.event(EventType::MigrationComplete, json!({"version": m.version_text, "name": m.name, "duration_ms": duration, "statements": statements.len(), "records_affected": rows_affected, "status": "applied"}));
+        self.event(done_event, json!({"version": m.version_text, "name": m.name, "duration_ms": duration, "statements": statements.len(), "records_affected": rows_affected, "status": if direction == Direction::Up { "applied" } else { "rolled_back" }}));
         (self.progress)(Progress::Finished {
             migration: m.label(),
             duration_ms: duration,
@@ -523,30 +565,63 @@ impl Runner {
         })
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn run_in_open_transaction(
         &mut self,
         m: &Migration,
+        script: &Script,
         history: &History,
+        direction: Direction,
         statements: &[Statement],
-        applied: &[AppliedMigration],
+        check_foreign_keys: bool,
+        before: &[AppliedMigration],
         started: Instant,
     ) -> Result<u64, MigrateError> {
         let mut rows_affected = 0;
         for (i, stmt) in statements.iter().enumerate() {
             match self.engine.execute(&stmt.sql).await {
                 Ok(done) => rows_affected += done.rows_affected,
-                Err(e) => return Err(Self::failure(m, &m.up, i, stmt, &e, true, applied)),
+                Err(e) => return Err(Self::failure(m, script, i, stmt, &e, true, before)),
             }
         }
-        let total = statements.len() as u64;
-        let row = self.history_row(
-            m,
-            RowStatus::Applied,
-            total,
-            total,
-            millis(started.elapsed()),
-        );
-        history.insert(self.engine.as_mut(), &row).await?;
+        if check_foreign_keys {
+            // With enforcement off nothing stopped a dangling reference; refuse to commit one.
+            let violations = self.engine.query("PRAGMA foreign_key_check", &[]).await?;
+            if !violations.is_empty() {
+                let listed: Vec<String> = violations
+                    .iter()
+                    .take(5)
+                    .map(|v| {
+                        let s = |i: usize| {
+                            v.get(i)
+                                .and_then(dbwarden_engine::Value::as_string)
+                                .unwrap_or_default()
+                        };
+                        format!("{} row {} references missing {}", s(0), s(1), s(2))
+                    })
+                    .collect();
+                return Err(MigrateError::ForeignKeyViolations {
+                    migration: m.label(),
+                    file: script.path.clone(),
+                    count: violations.len(),
+                    examples: listed.join("; "),
+                });
+            }
+        }
+        match direction {
+            Direction::Up => {
+                let total = statements.len() as u64;
+                let row = self.history_row(
+                    m,
+                    RowStatus::Applied,
+                    total,
+                    total,
+                    millis(started.elapsed()),
+                );
+                history.insert(self.engine.as_mut(), &row).await?;
+            }
+            Direction::Down => history.delete(self.engine.as_mut(), m.version).await?,
+        }
         self.engine.commit().await?;
         Ok(rows_affected)
     }
@@ -783,7 +858,8 @@ impl Runner {
         for (m, row) in &plan {
             let down_transactional = m.down.as_ref().is_some_and(|d| self.transactional(d));
             let one = if down_transactional {
-                self.revert_in_transaction(m, &rolled_back).await?
+                self.run_in_transaction(m, Direction::Down, &rolled_back)
+                    .await?
             } else {
                 let resume = row.status.is_rolling_back().then_some(row);
                 self.run_statement_by_statement(m, Direction::Down, resume, &rolled_back)
@@ -799,58 +875,6 @@ impl Runner {
             target: self.target.clone(),
             rolled_back,
             duration_ms: millis(started.elapsed()),
-        })
-    }
-
-    async fn revert_in_transaction(
-        &mut self,
-        m: &Migration,
-        before: &[AppliedMigration],
-    ) -> Result<AppliedMigration, MigrateError> {
-        let history = self.history().await?;
-        let down = m.down.clone().ok_or_else(|| irreversible_error(m))?;
-        let statements = self.check_script(&down, true)?;
-        let started = Instant::now();
-        (self.progress)(Progress::Started {
-            migration: m.label(),
-            direction: "down",
-        });
-        self.event(EventType::RollbackStarted, json!({"version": m.version_text, "name": m.name, "statements": statements.len(), "transactional": true}));
-        self.engine.begin().await?;
-        let outcome: Result<u64, MigrateError> = async {
-            let mut rows_affected = 0;
-            for (i, stmt) in statements.iter().enumerate() {
-                match self.engine.execute(&stmt.sql).await {
-                    Ok(done) => rows_affected += done.rows_affected,
-                    Err(e) => return Err(Self::failure(m, &down, i, stmt, &e, true, before)),
-                }
-            }
-            history.delete(self.engine.as_mut(), m.version).await?;
-            self.engine.commit().await?;
-            Ok(rows_affected)
-        }
-        .await;
-        let rows_affected = match outcome {
-            Ok(rows) => rows,
-            Err(err) => {
-                let _ = self.engine.rollback().await;
-                self.event(EventType::RollbackFailed, json!({"version": m.version_text, "name": m.name, "status": "rolled_back", "error": err.to_string()}));
-                return Err(err);
-            }
-        };
-        let duration = millis(started.elapsed());
-        self.event(EventType::RollbackComplete, json!({"version": m.version_text, "name": m.name, "duration_ms": duration, "statements": statements.len(), "records_affected": rows_affected, "status": "rolled_back"}));
-        (self.progress)(Progress::Finished {
-            migration: m.label(),
-            duration_ms: duration,
-        });
-        Ok(AppliedMigration {
-            version: m.version_text.clone(),
-            name: m.name.clone(),
-            duration_ms: duration,
-            statements: statements.len(),
-            rows_affected,
-            transactional: true,
         })
     }
 
@@ -1112,6 +1136,41 @@ impl Runner {
         ));
         Ok(())
     }
+}
+
+/// SQLite ignores `PRAGMA foreign_keys` inside a transaction
+/// (<https://www.sqlite.org/pragma.html#pragma_foreign_keys>), yet its documented table rebuild
+/// (<https://www.sqlite.org/lang_altertable.html#otheralter>) turns enforcement off first so that
+/// `DROP TABLE` does not cascade into child rows. Such statements are taken out of the script
+/// and applied around the transaction instead; returns the rest, and whether enforcement goes
+/// off for the duration.
+fn hoist_foreign_key_pragmas(
+    dialect: Dialect,
+    statements: Vec<Statement>,
+) -> (Vec<Statement>, bool) {
+    if dialect != Dialect::Sqlite {
+        return (statements, false);
+    }
+    let mut off = false;
+    let mut kept = Vec::with_capacity(statements.len());
+    for stmt in statements {
+        let words: Vec<String> = stmt
+            .sql
+            .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+            .filter(|w| !w.is_empty())
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let words: Vec<&str> = words.iter().map(String::as_str).collect();
+        match words.as_slice() {
+            ["pragma", "foreign_keys", value] | ["pragma", "main", "foreign_keys", value] => {
+                if matches!(*value, "off" | "0" | "false" | "no") {
+                    off = true;
+                }
+            }
+            _ => kept.push(stmt),
+        }
+    }
+    (kept, off)
 }
 
 fn irreversible_error(m: &Migration) -> MigrateError {

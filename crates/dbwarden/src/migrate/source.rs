@@ -22,6 +22,8 @@ pub struct Script {
     pub canonical_checksum: String,
     /// `-- dbwarden:` directives from its first lines.
     pub directives: Directives,
+    /// Directives that look mistyped or misplaced (and are therefore ignored).
+    pub directive_warnings: Vec<String>,
 }
 
 impl Script {
@@ -45,6 +47,10 @@ impl Script {
             checksum: sha256_hex(text.as_bytes()),
             canonical_checksum: sha256_hex(canonical.as_bytes()),
             directives: dbwarden_sql::directives(&text),
+            directive_warnings: dbwarden_sql::directive_warnings(&text)
+                .iter()
+                .map(|w| format!("{}: {w}", path.display()))
+                .collect(),
             text,
         })
     }
@@ -188,6 +194,15 @@ impl MigrationSet {
             dir: dir.to_path_buf(),
             migrations,
         })
+    }
+
+    /// Every directive warning in the folder, for the user to see before anything runs.
+    pub fn directive_warnings(&self) -> Vec<String> {
+        self.migrations
+            .iter()
+            .flat_map(|m| std::iter::once(&m.up).chain(m.down.as_ref()))
+            .flat_map(|s| s.directive_warnings.iter().cloned())
+            .collect()
     }
 
     /// The migration with this version.
