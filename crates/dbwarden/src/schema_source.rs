@@ -1,0 +1,213 @@
+//! Where a schema comes from: a live database, a desired-state SQL file or folder, or a
+//! migrations folder. SQL is never parsed by hand to learn a schema: it is applied to a scratch
+//! database (on the same server, on `--dev-url`, or in memory for SQLite) and introspected, so
+//! the database itself normalizes it. The scratch database is dropped afterwards, also when
+//! applying fails or the user presses Ctrl-C.
+
+use crate::migrate::MigrationSet;
+use dbwarden_core::{Dialect, Schema};
+use dbwarden_engine::{ConnectionUrl, Engine, EngineError, connect, scratch_name};
+use std::path::{Path, PathBuf};
+use thiserror::Error;
+
+/// A place a schema can be read from.
+#[derive(Debug, Clone)]
+pub enum SchemaSource {
+    /// A live database.
+    Database(ConnectionUrl),
+    /// A desired-state SQL file, or a folder of `.sql` files applied in name order.
+    SqlFiles(PathBuf),
+    /// A migrations folder: its up scripts replayed in version order.
+    Migrations(PathBuf),
+}
+
+impl SchemaSource {
+    /// Reads a source given on the command line: a URL (`postgres://...`, `sqlite:...`), a
+    /// folder holding `NNNN_name.up.sql` files (migrations), or a SQL file or folder.
+    pub fn parse(text: &str) -> Result<SchemaSource, SourceError> {
+        let path = Path::new(text);
+        if text.contains("://") || text.starts_with("sqlite:") {
+            return Ok(SchemaSource::Database(
+                ConnectionUrl::parse(text).map_err(|e| SourceError::Engine(e.into()))?,
+            ));
+        }
+        if path.is_dir() {
+            let has_migrations = std::fs::read_dir(path)
+                .map_err(|e| SourceError::Io {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                })?
+                .flatten()
+                .any(|e| e.file_name().to_string_lossy().ends_with(".up.sql"));
+            return Ok(if has_migrations {
+                SchemaSource::Migrations(path.to_path_buf())
+            } else {
+                SchemaSource::SqlFiles(path.to_path_buf())
+            });
+        }
+        if path.is_file() {
+            return Ok(SchemaSource::SqlFiles(path.to_path_buf()));
+        }
+        Err(SourceError::NotFound(text.to_owned()))
+    }
+
+    /// How the source is named in reports (URLs redacted).
+    pub fn describe(&self) -> String {
+        match self {
+            SchemaSource::Database(url) => url.redacted(),
+            SchemaSource::SqlFiles(p) => format!("SQL {}", p.display()),
+            SchemaSource::Migrations(p) => format!("migrations {}", p.display()),
+        }
+    }
+
+    /// The dialect the source names by itself (only a URL does).
+    pub fn dialect(&self) -> Option<Dialect> {
+        match self {
+            SchemaSource::Database(url) => Some(url.dialect()),
+            _ => None,
+        }
+    }
+}
+
+/// Why a schema could not be read.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum SourceError {
+    /// Not a URL, file or folder.
+    #[error("`{0}` is neither a database URL nor an existing SQL file or folder")]
+    NotFound(String),
+    /// A file could not be read.
+    #[error("cannot read {path}: {message}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The OS error.
+        message: String,
+    },
+    /// SQL sources need a database to be applied to.
+    #[error(
+        "cannot tell which database {0} is for: give the other side as a database URL, or pass --dev-url (a server where dbwarden may create a scratch database)"
+    )]
+    NoDevDatabase(String),
+    /// The source's SQL failed on the scratch database.
+    #[error(
+        "{file}:{line}: {message}\n(the SQL was applied to a scratch database to read it; nothing else was changed)"
+    )]
+    Apply {
+        /// The file.
+        file: PathBuf,
+        /// Line of the failing statement.
+        line: usize,
+        /// The database's message.
+        message: String,
+    },
+    /// Ctrl-C while a scratch database existed; it was dropped.
+    #[error("interrupted; the scratch database was dropped")]
+    Interrupted,
+    /// The database failed.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// The migrations folder is not usable.
+    #[error(transparent)]
+    Migrations(#[from] crate::migrate::MigrateError),
+}
+
+/// Reads the schema of `source`. SQL sources are applied to a scratch database created through
+/// `dev` (a URL of the server to use; SQLite uses memory).
+pub async fn load_schema(
+    source: &SchemaSource,
+    dev: Option<&ConnectionUrl>,
+) -> Result<Schema, SourceError> {
+    match source {
+        SchemaSource::Database(url) => Ok(connect(url).await?.introspect().await?),
+        SchemaSource::SqlFiles(path) => {
+            let dev = dev.ok_or_else(|| SourceError::NoDevDatabase(source.describe()))?;
+            let files = sql_files(path)?;
+            with_scratch(dev, async |scratch| {
+                for file in &files {
+                    apply_file(scratch, file).await?;
+                }
+                Ok(scratch.introspect().await?)
+            })
+            .await
+        }
+        SchemaSource::Migrations(path) => {
+            let dev = dev.ok_or_else(|| SourceError::NoDevDatabase(source.describe()))?;
+            let set = MigrationSet::load(path, dev.dialect())?;
+            with_scratch(dev, async |scratch| {
+                for m in &set.migrations {
+                    apply_file(scratch, &m.up.path).await?;
+                }
+                Ok(scratch.introspect().await?)
+            })
+            .await
+        }
+    }
+}
+
+/// `.sql` files of a file or folder, in name order.
+fn sql_files(path: &Path) -> Result<Vec<PathBuf>, SourceError> {
+    if path.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+        .map_err(|e| SourceError::Io {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "sql"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+async fn apply_file(engine: &mut dyn Engine, file: &Path) -> Result<(), SourceError> {
+    let text = std::fs::read_to_string(file).map_err(|e| SourceError::Io {
+        path: file.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let statements =
+        dbwarden_sql::split(&text, engine.dialect()).map_err(|e| SourceError::Apply {
+            file: file.to_path_buf(),
+            line: 0,
+            message: e.to_string(),
+        })?;
+    for stmt in statements {
+        engine
+            .execute(&stmt.sql)
+            .await
+            .map_err(|e| SourceError::Apply {
+                file: file.to_path_buf(),
+                line: match &e {
+                    EngineError::Sql {
+                        position: Some(p), ..
+                    } => stmt.line_of_offset(*p),
+                    _ => stmt.line,
+                },
+                message: e.to_string(),
+            })?;
+    }
+    Ok(())
+}
+
+/// Creates a scratch database next to `dev`, runs `work` on it, and drops it whatever
+/// happened: on success, on error, and on Ctrl-C.
+pub async fn with_scratch<T>(
+    dev: &ConnectionUrl,
+    work: impl AsyncFnOnce(&mut dyn Engine) -> Result<T, SourceError>,
+) -> Result<T, SourceError> {
+    let mut admin = connect(dev).await?;
+    let name = scratch_name("scratch");
+    let mut scratch = admin.create_scratch(&name).await?;
+    let outcome = tokio::select! {
+        result = work(scratch.as_mut()) => result,
+        _ = tokio::signal::ctrl_c() => Err(SourceError::Interrupted),
+    };
+    drop(scratch);
+    if let Err(e) = admin.drop_scratch(&name).await {
+        tracing::warn!("could not drop scratch database {name}: {e}; drop it by hand");
+    }
+    outcome
+}
