@@ -1,4 +1,4 @@
-//! Errors from engines. Messages never contain a password: URLs appear only in redacted form.
+//! Errors from engines. URLs appear in them only in redacted form (see `url::ConnectionUrl`).
 
 use thiserror::Error;
 

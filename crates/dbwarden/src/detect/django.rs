@@ -134,20 +134,8 @@ fn migrations_package(tree: &Tree, folder: &Path) -> Option<Evidence> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::{ProjectDetection, detect_project};
-    use std::fs;
 
-    fn detect(files: &[(&str, &str)]) -> ProjectDetection {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for (path, text) in files {
-            let full = dir.path().join(path);
-            if let Some(parent) = full.parent() {
-                fs::create_dir_all(parent).expect("mkdir");
-            }
-            fs::write(full, text).expect("write");
-        }
-        detect_project(dir.path())
-    }
+    use crate::detect::fixture::detect;
 
     const SQLITE_SETTINGS: &str = "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\n\nDATABASES = {\n    'default': {\n        'ENGINE': 'django.db.backends.sqlite3',\n        'NAME': BASE_DIR / 'db.sqlite3',\n    }\n}\n";
 

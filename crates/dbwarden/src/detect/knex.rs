@@ -263,20 +263,8 @@ fn object_after_key<'a>(text: &'a str, key: &'a str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::{ProjectDetection, detect_project};
-    use std::fs;
 
-    fn detect(files: &[(&str, &str)]) -> ProjectDetection {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for (path, text) in files {
-            let full = dir.path().join(path);
-            if let Some(parent) = full.parent() {
-                fs::create_dir_all(parent).expect("mkdir");
-            }
-            fs::write(full, text).expect("write");
-        }
-        detect_project(dir.path())
-    }
+    use crate::detect::fixture::detect;
 
     #[test]
     fn knexfile_client_names_the_dialect() {

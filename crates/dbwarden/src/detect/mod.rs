@@ -14,6 +14,8 @@
 mod config_text;
 mod django;
 mod dotenv;
+#[cfg(test)]
+mod fixture;
 mod flyway;
 mod history_tables;
 mod knex;

@@ -218,20 +218,8 @@ fn migrate_folder(tree: &Tree) -> Option<Evidence> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::{ProjectDetection, detect_project};
-    use std::fs;
 
-    fn detect(files: &[(&str, &str)]) -> ProjectDetection {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for (path, text) in files {
-            let full = dir.path().join(path);
-            if let Some(parent) = full.parent() {
-                fs::create_dir_all(parent).expect("mkdir");
-            }
-            fs::write(full, text).expect("write");
-        }
-        detect_project(dir.path())
-    }
+    use crate::detect::fixture::detect;
 
     const STANDARD: &str = "default: &default\n  adapter: postgresql\n  encoding: unicode\n  pool: <%= ENV.fetch(\"RAILS_MAX_THREADS\") { 5 } %>\n\ndevelopment:\n  <<: *default\n  database: app_development\n\ntest:\n  <<: *default\n  database: app_test\n\nproduction:\n  <<: *default\n  database: app_production\n  password: <%= ENV[\"APP_DATABASE_PASSWORD\"] %>\n";
 

@@ -327,21 +327,9 @@ fn tool_and_table(kind: FindingKind) -> (&'static str, &'static str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detect::{ProjectDetection, detect_project};
     use dbwarden_core::Dialect;
-    use std::fs;
 
-    fn detect(files: &[(&str, &str)]) -> ProjectDetection {
-        let dir = tempfile::tempdir().expect("temp dir");
-        for (path, text) in files {
-            let full = dir.path().join(path);
-            if let Some(parent) = full.parent() {
-                fs::create_dir_all(parent).expect("mkdir");
-            }
-            fs::write(full, text).expect("write");
-        }
-        detect_project(dir.path())
-    }
+    use crate::detect::fixture::detect;
 
     #[test]
     fn names_and_versions() {
