@@ -134,6 +134,9 @@ pub enum MigrateCommand {
         #[command(flatten)]
         lock: LockArgs,
     },
+    /// Release the migration lock left by a runner that died (SQLite); on PostgreSQL and MySQL
+    /// the lock ends with its session, so this shows who holds it.
+    Unlock,
     /// Accept edits to applied migrations that touch only comments or whitespace.
     Rehash {
         #[command(flatten)]

@@ -253,3 +253,48 @@ async fn sqlite_table_rebuild_keeps_child_rows() {
         .assert_code(1)
         .assert_stderr_mentions(&["FOREIGN KEY"]);
 }
+
+/// A SQLite lock row whose holder still looks alive blocks runners (they time out naming it);
+/// `migrate unlock` releases it for a runner that is known to be gone.
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite_lock_left_behind_is_released_by_unlock() {
+    let db = test_db!(Server::Sqlite);
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    project.migration(
+        "0001_a",
+        "CREATE TABLE a (id INTEGER);\n",
+        "DROP TABLE a;\n",
+    );
+    project.run(&["migrate", "up"]).assert_code(0);
+    // Process 1 always exists, so this row is never taken over as stale: as if another
+    // container (same host name) crashed while holding it.
+    let host = gethostname();
+    probe
+        .execute(&format!(
+            "INSERT INTO dbwarden_lock (name, pid, host, acquired_at) VALUES ('dbwarden_migrate', 1, '{host}', '2026-01-01 00:00:00')"
+        ))
+        .await;
+    project.migration(
+        "0002_b",
+        "CREATE TABLE b (id INTEGER);\n",
+        "DROP TABLE b;\n",
+    );
+    project
+        .run(&["migrate", "up", "--lock-timeout", "1"])
+        .assert_code(1)
+        .assert_stderr_mentions(&["timed out", "process 1"]);
+    assert!(!probe.has_table("b").await);
+    project
+        .run(&["migrate", "unlock"])
+        .assert_code(0)
+        .assert_stdout_mentions(&["released", "process 1"]);
+    project.run(&["migrate", "up"]).assert_code(0);
+    assert!(probe.has_table("b").await);
+}
+
+fn gethostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .unwrap_or_default()
+}

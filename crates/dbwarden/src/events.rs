@@ -19,6 +19,8 @@ pub enum EventType {
     RunFailed,
     /// The migration lock is held by someone else; waiting.
     LockWait,
+    /// A lock left by a dead runner was released by hand (`migrate unlock`).
+    LockReleased,
     /// A migration started.
     MigrationStarted,
     /// A migration was applied.

@@ -103,6 +103,13 @@ pub trait Engine: Send {
     /// Describes the session holding the named lock, when the database can tell.
     async fn lock_holder(&mut self, name: &str) -> Result<Option<LockHolder>, EngineError>;
 
+    /// Releases a lock left behind by a runner that no longer exists. Only SQLite's lock row
+    /// can outlive its process; PostgreSQL and MySQL locks end with their session, so there
+    /// this reports the holder and releases nothing. Returns who held it.
+    async fn force_unlock(&mut self, name: &str) -> Result<Option<LockHolder>, EngineError> {
+        self.lock_holder(name).await
+    }
+
     /// Reads the database's user objects into the normalized model. System objects and
     /// dbwarden's own tables (`dbwarden_*`) are left out.
     async fn introspect(&mut self) -> Result<Schema, EngineError>;

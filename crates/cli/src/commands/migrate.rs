@@ -173,6 +173,23 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
             }
             Ok(Exit::Success)
         }
+        MigrateCommand::Unlock => {
+            let (holder, released) = runner.force_unlock().await?;
+            if json {
+                print_json(&json!({"status": "success", "holder": holder, "released": released}));
+            } else {
+                match (holder, released) {
+                    (None, _) => println_safe("no runner holds the migration lock"),
+                    (Some(h), true) => {
+                        println_safe(&format!("released the migration lock held by {h}"))
+                    }
+                    (Some(h), false) => println_safe(&format!(
+                        "the migration lock is held by {h}; it ends with that session (stop that runner, or end its session on the server)"
+                    )),
+                }
+            }
+            Ok(Exit::Success)
+        }
         MigrateCommand::Rehash { .. } => {
             let accepted = runner.rehash().await?;
             if json {

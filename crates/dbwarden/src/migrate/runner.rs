@@ -878,6 +878,22 @@ impl Runner {
         })
     }
 
+    /// Releases a migration lock left by a runner that died (SQLite's lock row; PostgreSQL and
+    /// MySQL locks end with their session, so for them this only says who holds it). Returns
+    /// who held it, and whether it was released.
+    pub async fn force_unlock(&mut self) -> Result<(Option<String>, bool), MigrateError> {
+        let holder = self
+            .engine
+            .force_unlock(super::LOCK_NAME)
+            .await?
+            .map(|h| h.description);
+        let released = holder.is_some() && self.dialect() == Dialect::Sqlite;
+        if released {
+            self.event(EventType::LockReleased, json!({"holder": holder}));
+        }
+        Ok((holder, released))
+    }
+
     /// Where every migration stands. Reads only; creates nothing.
     pub async fn status(&mut self) -> Result<StatusReport, MigrateError> {
         let history = self.history().await?;

@@ -348,6 +348,20 @@ impl Engine for SqliteEngine {
         self.with_conn(|conn| introspect::introspect(conn)).await
     }
 
+    async fn force_unlock(&mut self, name: &str) -> Result<Option<LockHolder>, EngineError> {
+        let holder = self.lock_holder(name).await?;
+        if holder.is_some() {
+            let name = name.to_owned();
+            self.with_conn(move |conn| {
+                conn.execute("DELETE FROM dbwarden_lock WHERE name = ?", [&name])
+                    .map_err(sql_error)?;
+                Ok(())
+            })
+            .await?;
+        }
+        Ok(holder)
+    }
+
     async fn create_scratch(&mut self, _name: &str) -> Result<Box<dyn Engine>, EngineError> {
         let url = ConnectionUrl::parse("sqlite::memory:")?;
         Ok(Box::new(SqliteEngine::connect(&url).await?))
