@@ -60,6 +60,26 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Compare two schemas (database URLs, SQL files or folders, migrations folders) and
+    /// classify every change: safe, breaking or destructive, table rewrites, locks.
+    Diff {
+        /// The current schema.
+        #[arg(long, value_name = "SRC")]
+        from: String,
+        /// The desired schema.
+        #[arg(long, value_name = "SRC")]
+        to: String,
+        /// A rename: `table.old=new` for a column, `old_table=new_table` for a table. Repeatable.
+        #[arg(long = "rename", value_name = "HINT")]
+        renames: Vec<String>,
+        /// Where SQL sources are applied to be read (a scratch database is created there and
+        /// dropped). Defaults to the side given as a URL, then the configured database URL.
+        #[arg(long, value_name = "URL")]
+        dev_url: Option<String>,
+        /// Exit with code 4 when the schemas differ (for drift checks in CI).
+        #[arg(long)]
+        fail_on_diff: bool,
+    },
     /// Read the live schema into dbwarden's model and print it as DDL or JSON.
     Inspect {
         /// Output format (--json implies json).

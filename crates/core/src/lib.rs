@@ -6,6 +6,7 @@
 //! into SQL that the same engine accepts.
 
 pub mod dialect;
+pub mod diff;
 pub mod model;
 pub mod render;
 

@@ -2,6 +2,7 @@
 
 mod demo;
 mod detect;
+mod diff;
 mod inspect;
 mod migrate;
 
@@ -15,6 +16,25 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
     match cli.command {
         Command::Demo { dir, rows } => demo::run(&cli.global, &dir, rows).await,
         Command::Detect { dir } => detect::run(&cli.global, &dir).await,
+        Command::Diff {
+            from,
+            to,
+            renames,
+            dev_url,
+            fail_on_diff,
+        } => {
+            diff::run(
+                &cli.global,
+                diff::DiffArgs {
+                    from,
+                    to,
+                    renames,
+                    dev_url,
+                    fail_on_diff,
+                },
+            )
+            .await
+        }
         Command::Inspect { format } => inspect::run(&cli.global, format).await,
         Command::Migrate(cmd) => migrate::run(&cli.global, cmd).await,
     }

@@ -1,0 +1,193 @@
+//! `dbwarden diff --from SRC --to SRC`: every change between two schemas, grouped by table,
+//! each classified for the engine.
+
+use crate::cli::GlobalArgs;
+use crate::exit::{Exit, Failure};
+use crate::output::{Style, paint, print_json, println_safe};
+use dbwarden::config::resolve_database_url;
+use dbwarden::core::diff::{Change, Classification, RenameHints, Safety, classify, diff};
+use dbwarden::engine::ConnectionUrl;
+use dbwarden::schema_source::{SchemaSource, SourceError, load_schema};
+use serde::Serialize;
+
+pub struct DiffArgs {
+    pub from: String,
+    pub to: String,
+    pub renames: Vec<String>,
+    pub dev_url: Option<String>,
+    pub fail_on_diff: bool,
+}
+
+#[derive(Serialize)]
+struct ClassifiedChange<'a> {
+    change: &'a Change,
+    summary: String,
+    classification: Classification,
+    lock: String,
+}
+
+fn source_failure(e: SourceError) -> Failure {
+    let (exit, kind) = match &e {
+        SourceError::NotFound(_) | SourceError::NoDevDatabase(_) => (Exit::Usage, "invalid_input"),
+        SourceError::Apply { .. } => (Exit::Failure, "sql"),
+        SourceError::Engine(dbwarden::engine::EngineError::Url(_)) => (Exit::Usage, "invalid_url"),
+        _ => (Exit::Failure, "failure"),
+    };
+    Failure::new(exit, kind, e.to_string())
+}
+
+/// The database that SQL sources are applied to: `--dev-url`, else a side given as a URL, else
+/// the configured database URL.
+fn dev_url(
+    args: &DiffArgs,
+    from: &SchemaSource,
+    to: &SchemaSource,
+    global: &GlobalArgs,
+) -> Result<Option<ConnectionUrl>, Failure> {
+    if let Some(url) = &args.dev_url {
+        return ConnectionUrl::parse(url)
+            .map(Some)
+            .map_err(|e| Failure::new(Exit::Usage, "invalid_url", format!("--dev-url: {e}")));
+    }
+    for side in [from, to] {
+        if let SchemaSource::Database(url) = side {
+            return Ok(Some(url.clone()));
+        }
+    }
+    Ok(
+        resolve_database_url(global.database_url.as_deref(), std::path::Path::new("."))
+            .ok()
+            .map(|(url, _)| url),
+    )
+}
+
+pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
+    let hints = RenameHints::parse(&args.renames)
+        .map_err(|e| Failure::new(Exit::Usage, "invalid_input", e.to_string()))?;
+    let from = SchemaSource::parse(&args.from).map_err(source_failure)?;
+    let to = SchemaSource::parse(&args.to).map_err(source_failure)?;
+    if let (Some(a), Some(b)) = (from.dialect(), to.dialect())
+        && a != b
+    {
+        return Err(Failure::new(
+            Exit::Usage,
+            "invalid_input",
+            format!(
+                "cannot compare a {a} schema with a {b} schema: both sides must be the same engine"
+            ),
+        ));
+    }
+    let dev = dev_url(&args, &from, &to, global)?;
+    let from_schema = load_schema(&from, dev.as_ref())
+        .await
+        .map_err(source_failure)?;
+    let to_schema = load_schema(&to, dev.as_ref())
+        .await
+        .map_err(source_failure)?;
+    let dialect = to_schema.dialect;
+    let result = diff(&from_schema, &to_schema, &hints);
+    let classified: Vec<ClassifiedChange> = result
+        .changes
+        .iter()
+        .map(|change| {
+            let classification = classify(change, dialect);
+            ClassifiedChange {
+                change,
+                summary: change.summary(),
+                lock: classification.lock.describe(),
+                classification,
+            }
+        })
+        .collect();
+    let exit = if args.fail_on_diff && !result.is_empty() {
+        Exit::Drift
+    } else {
+        Exit::Success
+    };
+    if global.json {
+        print_json(&serde_json::json!({
+            "status": if result.is_empty() { "same" } else { "different" },
+            "from": from.describe(),
+            "to": to.describe(),
+            "database": dialect.name(),
+            "changes": classified,
+            "rename_suspects": result.rename_suspects,
+            "unused_hints": result.unused_hints,
+        }));
+        return Ok(exit);
+    }
+    println_safe(&format!(
+        "{} → {} ({})",
+        from.describe(),
+        to.describe(),
+        dialect.name()
+    ));
+    if result.is_empty() {
+        println_safe("no differences");
+    }
+    // Grouped by table, in the order they would run.
+    let mut groups: Vec<(String, Vec<&ClassifiedChange>)> = Vec::new();
+    for c in &classified {
+        let key = c
+            .change
+            .table()
+            .map_or_else(|| "(schema objects)".to_owned(), |t| t.to_string());
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(c),
+            None => groups.push((key, vec![c])),
+        }
+    }
+    for (table, changes) in &groups {
+        println_safe(&format!("\n{table}"));
+        for c in changes {
+            let (word, style) = match c.classification.safety {
+                Safety::Safe => ("safe", Style::Ok),
+                Safety::Breaking => ("BREAKING", Style::Warn),
+                Safety::Destructive => ("DESTRUCTIVE", Style::Bad),
+            };
+            let rewrite = if c.classification.rewrites_table {
+                ", rewrites table"
+            } else {
+                ""
+            };
+            println_safe(&format!(
+                "  {:<12} {}  [{}{rewrite}]",
+                paint(word, style, false),
+                c.summary,
+                c.lock
+            ));
+            println_safe(&format!("               {}", c.classification.reason));
+        }
+    }
+    for s in &result.rename_suspects {
+        println_safe(&format!(
+            "{} {}",
+            paint("rename?", Style::Warn, false),
+            s.message()
+        ));
+    }
+    for h in &result.unused_hints {
+        println_safe(&format!(
+            "{} --rename {}: {}",
+            paint("unused:", Style::Warn, false),
+            h.hint,
+            h.reason
+        ));
+    }
+    let count = |s: Safety| {
+        classified
+            .iter()
+            .filter(|c| c.classification.safety == s)
+            .count()
+    };
+    if !result.is_empty() {
+        println_safe(&format!(
+            "\n{} changes: {} safe, {} breaking, {} destructive",
+            classified.len(),
+            count(Safety::Safe),
+            count(Safety::Breaking),
+            count(Safety::Destructive)
+        ));
+    }
+    Ok(exit)
+}
