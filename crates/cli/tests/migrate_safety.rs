@@ -298,3 +298,35 @@ fn gethostname() -> String {
         .map(|h| h.trim().to_owned())
         .unwrap_or_default()
 }
+
+/// A runner that finds the lock taken says who holds it while it waits, and gives up after
+/// --lock-timeout with nothing applied.
+async fn waiting_runner_names_the_lock_holder(server: Server) {
+    let db = test_db!(server);
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    project.migration(
+        "0001_a",
+        "CREATE TABLE a (id INTEGER);\n",
+        "DROP TABLE a;\n",
+    );
+    let mut holder = db.connect().await;
+    assert!(holder.try_lock("dbwarden_migrate").await.expect("lock"));
+    let out = project.run(&["migrate", "up", "--lock-timeout", "2"]);
+    let who = match server {
+        Server::Postgres => "PostgreSQL backend pid",
+        Server::Mysql => "connection",
+        Server::Sqlite => "process",
+    };
+    out.assert_code(1).assert_stderr_mentions(&[
+        "waiting for the migration lock held by",
+        who,
+        "timed out after 2 s",
+    ]);
+    assert!(!probe.has_table("a").await);
+    holder.unlock("dbwarden_migrate").await.expect("unlock");
+    project.run(&["migrate", "up"]).assert_code(0);
+    assert!(probe.has_table("a").await);
+}
+
+on_every_engine!(waiting_runner_names_the_lock_holder);
