@@ -80,6 +80,29 @@ pub enum Command {
         #[arg(long)]
         fail_on_diff: bool,
     },
+    /// Write the next migration pair (up and down) that turns the current schema into the
+    /// desired one.
+    Plan {
+        /// The desired schema (SQL file or folder, or a database URL).
+        #[arg(long, value_name = "SRC")]
+        to: String,
+        /// What the migration does, e.g. add_users.
+        #[arg(long)]
+        name: String,
+        /// The current schema (default: the migrations folder replayed).
+        #[arg(long, value_name = "SRC")]
+        from: Option<String>,
+        /// A rename: `table.old=new` for a column, `old_table=new_table` for a table. Repeatable.
+        #[arg(long = "rename", value_name = "HINT")]
+        renames: Vec<String>,
+        /// Where SQL sources are applied to be read (a scratch database is created there and
+        /// dropped). Defaults to the configured database URL.
+        #[arg(long, value_name = "URL")]
+        dev_url: Option<String>,
+        /// Write destructive changes as an irreversible migration instead of refusing.
+        #[arg(long)]
+        allow_destructive: bool,
+    },
     /// Read the live schema into dbwarden's model and print it as DDL or JSON.
     Inspect {
         /// Output format (--json implies json).

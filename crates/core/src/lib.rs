@@ -8,6 +8,7 @@
 pub mod dialect;
 pub mod diff;
 pub mod model;
+pub mod plan;
 pub mod render;
 
 pub use dialect::{Dialect, quote_ident, quote_literal};

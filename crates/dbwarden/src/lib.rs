@@ -9,6 +9,7 @@ pub mod demo;
 pub mod detect;
 pub mod events;
 pub mod migrate;
+pub mod planner;
 pub mod schema_source;
 
 pub use dbwarden_core as core;

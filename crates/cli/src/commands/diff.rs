@@ -26,7 +26,7 @@ struct ClassifiedChange<'a> {
     lock: String,
 }
 
-fn source_failure(e: SourceError) -> Failure {
+pub(super) fn source_failure(e: SourceError) -> Failure {
     let (exit, kind) = match &e {
         SourceError::NotFound(_) | SourceError::NoDevDatabase(_) => (Exit::Usage, "invalid_input"),
         SourceError::Apply { .. } => (Exit::Failure, "sql"),

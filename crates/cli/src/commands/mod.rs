@@ -5,6 +5,7 @@ mod detect;
 mod diff;
 mod inspect;
 mod migrate;
+mod plan;
 
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::exit::{Exit, Failure};
@@ -31,6 +32,27 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
                     renames,
                     dev_url,
                     fail_on_diff,
+                },
+            )
+            .await
+        }
+        Command::Plan {
+            to,
+            name,
+            from,
+            renames,
+            dev_url,
+            allow_destructive,
+        } => {
+            plan::run(
+                &cli.global,
+                plan::PlanArgs {
+                    to,
+                    name,
+                    from,
+                    renames,
+                    dev_url,
+                    allow_destructive,
                 },
             )
             .await

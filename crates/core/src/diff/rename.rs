@@ -89,6 +89,29 @@ impl RenameHints {
         self
     }
 
+    /// The same renames read backwards, for the diff from the new schema to the old one.
+    pub fn reversed(&self) -> RenameHints {
+        RenameHints {
+            tables: self
+                .tables
+                .iter()
+                .map(|t| TableRename {
+                    from: t.to.clone(),
+                    to: t.from.clone(),
+                })
+                .collect(),
+            columns: self
+                .columns
+                .iter()
+                .map(|c| ColumnRename {
+                    table: c.table.clone(),
+                    from: c.to.clone(),
+                    to: c.from.clone(),
+                })
+                .collect(),
+        }
+    }
+
     /// Adds a column rename in `table` (its old or new name).
     pub fn rename_column(
         mut self,

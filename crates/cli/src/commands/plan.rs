@@ -1,0 +1,89 @@
+//! `dbwarden plan --to SRC --name NAME`: the next migration pair from a desired schema.
+
+use super::diff::source_failure;
+use crate::cli::GlobalArgs;
+use crate::exit::{Exit, Failure};
+use crate::output::{print_json, println_safe};
+use dbwarden::config::resolve_database_url;
+use dbwarden::core::diff::RenameHints;
+use dbwarden::engine::ConnectionUrl;
+use dbwarden::planner::{PlanMigrationError, plan_migration};
+use dbwarden::schema_source::SchemaSource;
+
+pub struct PlanArgs {
+    pub to: String,
+    pub name: String,
+    pub from: Option<String>,
+    pub renames: Vec<String>,
+    pub dev_url: Option<String>,
+    pub allow_destructive: bool,
+}
+
+pub async fn run(global: &GlobalArgs, args: PlanArgs) -> Result<Exit, Failure> {
+    let hints = RenameHints::parse(&args.renames)
+        .map_err(|e| Failure::new(Exit::Usage, "invalid_input", e.to_string()))?;
+    let to = SchemaSource::parse(&args.to).map_err(source_failure)?;
+    let dir = &global.migrations_dir;
+    let from = match &args.from {
+        Some(f) => SchemaSource::parse(f).map_err(source_failure)?,
+        None => {
+            // The migrations folder replayed; an empty or missing folder is an empty schema.
+            std::fs::create_dir_all(dir).map_err(|e| {
+                Failure::new(
+                    Exit::Failure,
+                    "io",
+                    format!("cannot create {}: {e}", dir.display()),
+                )
+            })?;
+            SchemaSource::Migrations(dir.clone())
+        }
+    };
+    let dev = match &args.dev_url {
+        Some(u) => Some(
+            ConnectionUrl::parse(u)
+                .map_err(|e| Failure::new(Exit::Usage, "invalid_url", format!("--dev-url: {e}")))?,
+        ),
+        None => match (&to, &from) {
+            (SchemaSource::Database(u), _) | (_, SchemaSource::Database(u)) => Some(u.clone()),
+            _ => resolve_database_url(global.database_url.as_deref(), std::path::Path::new("."))
+                .ok()
+                .map(|(u, _)| u),
+        },
+    };
+    let planned = plan_migration(
+        &from,
+        &to,
+        dev.as_ref(),
+        &hints,
+        dir,
+        &args.name,
+        args.allow_destructive,
+    )
+    .await
+    .map_err(|e| match e {
+        PlanMigrationError::Source(s) => source_failure(s),
+        PlanMigrationError::Files(f) => Failure::from(f),
+        PlanMigrationError::Destructive(_) => Failure::new(Exit::Refused, "refused", e.to_string()),
+        other => Failure::new(Exit::Failure, "unsupported", other.to_string()),
+    })?;
+    if global.json {
+        print_json(&serde_json::json!({"status": "success", "plan": planned}));
+        return Ok(Exit::Success);
+    }
+    match &planned.up {
+        None => println_safe("no differences: nothing to write"),
+        Some(up) => {
+            for line in &planned.changes {
+                println_safe(&format!("  {line}"));
+            }
+            println_safe(&format!("wrote {}", up.display()));
+            match &planned.down {
+                Some(down) => println_safe(&format!("wrote {}", down.display())),
+                None => println_safe(
+                    "no down script: the migration is marked irreversible (it deletes data)",
+                ),
+            }
+        }
+    }
+    Ok(Exit::Success)
+}
