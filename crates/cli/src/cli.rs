@@ -103,6 +103,21 @@ pub enum Command {
         #[arg(long)]
         allow_destructive: bool,
     },
+    /// Check migration files for unsafe operations (locks, rewrites, data loss, breaking
+    /// changes) and print why and the safe alternative. Exit 3 on errors.
+    Lint {
+        /// Files or folders (default: the migrations folder; in a folder, the up scripts).
+        paths: Vec<PathBuf>,
+        /// The engine the SQL is for (default: from the database URL).
+        #[arg(long)]
+        dialect: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = LintFormat::Human)]
+        format: LintFormat,
+        /// Accept a rule's findings for this run (repeatable).
+        #[arg(long, value_name = "RULE")]
+        allow: Vec<String>,
+    },
     /// Read the live schema into dbwarden's model and print it as DDL or JSON.
     Inspect {
         /// Output format (--json implies json).
@@ -112,6 +127,16 @@ pub enum Command {
     /// Versioned migrations: new, status, up, down, verify, baseline, rehash.
     #[command(subcommand)]
     Migrate(MigrateCommand),
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LintFormat {
+    /// For people.
+    Human,
+    /// Machine-readable.
+    Json,
+    /// GitHub Actions annotations.
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

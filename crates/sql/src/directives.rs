@@ -82,7 +82,10 @@ pub fn directive_warnings(source: &str) -> Vec<DirectiveWarning> {
     let last_leading_line = leading_region_end_line(source);
     let mut warnings: Vec<DirectiveWarning> = leading
         .iter()
-        .filter(|directive| KnownDirective::parse(directive.name).is_none())
+        .filter(|directive| {
+            KnownDirective::parse(directive.name).is_none()
+                && !is_statement_directive(directive.name)
+        })
         .map(|directive| DirectiveWarning::Unknown {
             line: directive.line,
             name: directive.name.to_string(),
@@ -93,7 +96,7 @@ pub fn directive_warnings(source: &str) -> Vec<DirectiveWarning> {
             .skip(last_leading_line)
             .filter_map(|(line, text)| {
                 let comment = text.trim().strip_prefix("--")?;
-                let name = directive_name(comment)?;
+                let name = directive_name(comment).filter(|n| !is_statement_directive(n))?;
                 Some(DirectiveWarning::AfterFirstStatement {
                     line,
                     name: name.to_string(),
@@ -101,6 +104,12 @@ pub fn directive_warnings(source: &str) -> Vec<DirectiveWarning> {
             }),
     );
     warnings
+}
+
+/// `-- dbwarden:allow <rule> <reason>` belongs to the statement it precedes (the linter reads
+/// it), so it may stand anywhere in a file.
+fn is_statement_directive(name: &str) -> bool {
+    name.eq_ignore_ascii_case("allow")
 }
 
 enum KnownDirective {
@@ -281,5 +290,11 @@ mod tests {
                 .to_string()
                 .contains("line 1: unknown directive `dbwarden:no-transactions`")
         );
+    }
+
+    #[test]
+    fn allow_comments_are_not_warned_about() {
+        let source = "-- dbwarden:allow drop-table unused\nDROP TABLE a;\n-- dbwarden:allow drop-column gone\nALTER TABLE b DROP COLUMN c;\n";
+        assert_eq!(directive_warnings(source), vec![]);
     }
 }

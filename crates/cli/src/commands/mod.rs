@@ -4,6 +4,7 @@ mod demo;
 mod detect;
 mod diff;
 mod inspect;
+mod lint;
 mod migrate;
 mod plan;
 
@@ -53,6 +54,23 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
                     renames,
                     dev_url,
                     allow_destructive,
+                },
+            )
+            .await
+        }
+        Command::Lint {
+            paths,
+            dialect,
+            format,
+            allow,
+        } => {
+            lint::run(
+                &cli.global,
+                lint::LintArgs {
+                    paths,
+                    dialect,
+                    format,
+                    allow,
                 },
             )
             .await

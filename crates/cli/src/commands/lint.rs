@@ -1,0 +1,199 @@
+//! `dbwarden lint [PATHS]`: unsafe operations in migration files, with why and the safe SQL.
+
+use crate::cli::{GlobalArgs, LintFormat};
+use crate::exit::{Exit, Failure};
+use crate::output::{Style, paint, print_json, println_safe};
+use dbwarden::config::resolve_database_url;
+use dbwarden::core::Dialect;
+use dbwarden_lint::{LintConfig, LintInput, LintReport, Rule, Severity, lint};
+use std::path::{Path, PathBuf};
+
+pub struct LintArgs {
+    pub paths: Vec<PathBuf>,
+    pub dialect: Option<String>,
+    pub format: LintFormat,
+    pub allow: Vec<String>,
+}
+
+fn parse_dialect(name: &str) -> Result<Dialect, Failure> {
+    match name.to_ascii_lowercase().as_str() {
+        "postgres" | "postgresql" | "pg" => Ok(Dialect::Postgres),
+        "mysql" | "mariadb" => Ok(Dialect::Mysql),
+        "sqlite" => Ok(Dialect::Sqlite),
+        other => Err(Failure::new(
+            Exit::Usage,
+            "invalid_input",
+            format!("unknown dialect `{other}`: use postgres, mysql or sqlite"),
+        )),
+    }
+}
+
+/// The files to lint: given files as they are; in a folder, the up scripts (down scripts
+/// undo on purpose, so their drops are expected).
+fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_file() {
+            out.push(path.clone());
+        } else if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| {
+                    Failure::new(
+                        Exit::Usage,
+                        "invalid_input",
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                })?
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.file_name()
+                        .is_some_and(|n| n.to_string_lossy().ends_with(".up.sql"))
+                })
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            return Err(Failure::new(
+                Exit::Usage,
+                "invalid_input",
+                format!("{} is neither a file nor a folder", path.display()),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+pub async fn run(global: &GlobalArgs, args: LintArgs) -> Result<Exit, Failure> {
+    let dialect = match &args.dialect {
+        Some(d) => parse_dialect(d)?,
+        None => match resolve_database_url(global.database_url.as_deref(), Path::new(".")) {
+            Ok((url, _)) => url.dialect(),
+            Err(_) => {
+                return Err(Failure::new(
+                    Exit::Usage,
+                    "invalid_input",
+                    "which engine are the migrations for? pass --dialect postgres|mysql|sqlite, or a database URL",
+                ));
+            }
+        },
+    };
+    let mut config = LintConfig::default();
+    for id in &args.allow {
+        let rule = Rule::from_id(id).ok_or_else(|| {
+            Failure::new(
+                Exit::Usage,
+                "invalid_input",
+                format!("--allow {id}: no such rule (see docs/lint/)"),
+            )
+        })?;
+        config.allowed.push(rule);
+    }
+    let paths = if args.paths.is_empty() {
+        vec![global.migrations_dir.clone()]
+    } else {
+        args.paths.clone()
+    };
+    let mut reports: Vec<LintReport> = Vec::new();
+    for file in files(&paths)? {
+        let source = std::fs::read_to_string(&file).map_err(|e| {
+            Failure::new(
+                Exit::Usage,
+                "invalid_input",
+                format!("cannot read {}: {e}", file.display()),
+            )
+        })?;
+        let name = file.display().to_string();
+        reports.push(lint(
+            &LintInput {
+                path: &name,
+                source: &source,
+                dialect,
+            },
+            &config,
+        ));
+    }
+    let blocking = reports.iter().any(LintReport::has_blocking);
+    let findings: Vec<_> = reports.iter().flat_map(|r| r.findings.iter()).collect();
+    let unparsed: Vec<_> = reports.iter().flat_map(|r| r.unparsed.iter()).collect();
+    match (global.json, args.format) {
+        (true, _) | (_, LintFormat::Json) => {
+            print_json(
+                &serde_json::json!({"status": if blocking { "errors" } else { "ok" }, "findings": findings, "unparsed": unparsed}),
+            );
+        }
+        (false, LintFormat::Github) => {
+            for f in &findings {
+                let level = match (f.severity, &f.allowed) {
+                    (_, Some(_)) => "notice",
+                    (Severity::Error, None) => "error",
+                    (Severity::Warning, None) => "warning",
+                };
+                // GitHub workflow commands: one line each; newlines in the message are escaped.
+                let message = format!("{} {}", f.message, f.why).replace('\n', "%0A");
+                println_safe(&format!(
+                    "::{level} file={},line={},col={},title={}::{message}",
+                    f.file,
+                    f.line,
+                    f.column,
+                    f.rule.id()
+                ));
+            }
+            for u in &unparsed {
+                println_safe(&format!(
+                    "::warning file={},line={},title=unparsed::{}",
+                    u.file,
+                    u.line,
+                    u.message.replace('\n', "%0A")
+                ));
+            }
+        }
+        (false, LintFormat::Human) => {
+            for f in &findings {
+                let (word, style) = match (f.severity, &f.allowed) {
+                    (_, Some(_)) => ("allowed", Style::Ok),
+                    (Severity::Error, None) => ("error", Style::Bad),
+                    (Severity::Warning, None) => ("warning", Style::Warn),
+                };
+                println_safe(&format!(
+                    "{}:{}:{}: {} [{}] {}",
+                    f.file,
+                    f.line,
+                    f.column,
+                    paint(word, style, false),
+                    f.rule.id(),
+                    f.message
+                ));
+                println_safe(&format!("    {}", f.excerpt));
+                println_safe(&format!("    why: {}", f.why));
+                if let Some(fix) = &f.fix {
+                    println_safe(&format!("    fix: {}", fix.replace('\n', "\n         ")));
+                }
+                if let Some(reason) = &f.allowed {
+                    println_safe(&format!("    allowed: {reason}"));
+                }
+            }
+            for u in &unparsed {
+                println_safe(&format!(
+                    "{}:{}: {} {} ({})",
+                    u.file,
+                    u.line,
+                    paint("unparsed", Style::Warn, false),
+                    u.excerpt,
+                    u.message
+                ));
+            }
+            let errors = findings.iter().filter(|f| f.is_blocking()).count();
+            println_safe(&format!(
+                "{} finding(s), {errors} blocking, {} statement(s) not parsed",
+                findings.len(),
+                unparsed.len()
+            ));
+        }
+    }
+    Ok(if blocking {
+        Exit::Refused
+    } else {
+        Exit::Success
+    })
+}

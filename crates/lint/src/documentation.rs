@@ -1,0 +1,163 @@
+//! The documentation pages of the rules, `docs/lint/<rule-id>.md`, rendered from each rule's
+//! [`crate::rules::RuleDoc`] so pages and code cannot drift apart. After changing a rule,
+//! regenerate with `DBWARDEN_UPDATE_DOCS=1 cargo test -p dbwarden-lint documentation`.
+
+use crate::rule::{Category, Rule};
+use crate::rules::doc;
+use dbwarden_core::Dialect;
+
+fn engine_name(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Postgres => "PostgreSQL",
+        Dialect::Mysql => "MySQL/MariaDB",
+        Dialect::Sqlite => "SQLite",
+    }
+}
+
+fn engines(rule: Rule) -> String {
+    rule.engines()
+        .iter()
+        .map(|&dialect| engine_name(dialect))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The Markdown page of `rule`.
+pub(crate) fn page(rule: Rule) -> String {
+    let doc = doc(rule);
+    let id = rule.id();
+    let example_engine = engine_name(rule.engines()[0]);
+    let allowing = if rule.category() == Category::Suppression {
+        format!(
+            "Fix the comment rather than allowing it. For a whole run: `--allow {id}`; for a \
+             project: list `{id}` under the lint rules to disable in the configuration file."
+        )
+    } else {
+        format!(
+            "For one statement, with the reason a reviewer needs, in a comment directly above \
+             the statement or inside it (a reason is required; without one the comment is \
+             itself a finding, `allow-without-reason`):\n\n\
+             ```sql\n-- dbwarden:allow {id} <why this is safe here>\n```\n\n\
+             For a whole run: `--allow {id}`. For a project: disable `{id}` or change its \
+             severity in the lint section of the configuration file. Allowed findings stay in \
+             the report, marked with their reason."
+        )
+    };
+    format!(
+        "# {id}\n\n\
+         {summary}\n\n\
+         | | |\n|---|---|\n\
+         | Id | `{id}` |\n\
+         | Severity | {severity} |\n\
+         | Engines | {engines} |\n\
+         | Category | {category} |\n\n\
+         ## Why it is dangerous\n\n{why}\n\n\
+         ## Example ({example_engine})\n\n```sql\n{bad}\n```\n\n\
+         ## The safe alternative\n\n```sql\n{good}\n```\n\n\
+         ## Allowing it\n\n{allowing}\n",
+        summary = doc.summary,
+        severity = rule.default_severity(),
+        engines = engines(rule),
+        category = rule.category().title(),
+        why = doc.why,
+        bad = doc.bad.trim_end(),
+        good = doc.good.trim_end(),
+    )
+}
+
+/// The index page, `docs/lint/README.md`.
+#[cfg(test)]
+fn index() -> String {
+    let mut text = String::from(
+        "# Lint rules\n\n\
+         `dbwarden lint` checks every statement of a migration against these rules. Each page \
+         says what the rule catches, why it is dangerous, the safe alternative, and how to \
+         allow it. These pages are generated from the rules in `crates/lint/src/rules/`.\n\n\
+         | Rule | Severity | Engines | Catches |\n|---|---|---|---|\n",
+    );
+    for &rule in Rule::all() {
+        text.push_str(&format!(
+            "| [`{id}`]({id}.md) | {severity} | {engines} | {summary} |\n",
+            id = rule.id(),
+            severity = rule.default_severity(),
+            engines = engines(rule),
+            summary = doc(rule).summary,
+        ));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::testing::findings_of;
+    use std::path::PathBuf;
+
+    fn docs_dir() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/lint")
+    }
+
+    /// Compares a generated page with the file, or writes it when DBWARDEN_UPDATE_DOCS is set.
+    fn check_page(name: &str, expected: &str) -> Option<String> {
+        let path = docs_dir().join(name);
+        if std::env::var_os("DBWARDEN_UPDATE_DOCS").is_some() {
+            std::fs::create_dir_all(docs_dir()).expect("create docs/lint");
+            std::fs::write(&path, expected).expect("write page");
+            return None;
+        }
+        match std::fs::read_to_string(&path) {
+            Ok(actual) if actual == expected => None,
+            Ok(_) => Some(format!("{name} is out of date")),
+            Err(_) => Some(format!("{name} is missing")),
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_current_docs_page() {
+        let mut problems: Vec<String> = Rule::all()
+            .iter()
+            .filter_map(|&rule| check_page(&format!("{}.md", rule.id()), &page(rule)))
+            .collect();
+        problems.extend(check_page("README.md", &index()));
+        assert!(
+            problems.is_empty(),
+            "{}\nregenerate with: DBWARDEN_UPDATE_DOCS=1 cargo test -p dbwarden-lint documentation",
+            problems.join("\n")
+        );
+    }
+
+    #[test]
+    fn no_docs_page_names_an_unknown_rule() {
+        let entries = std::fs::read_dir(docs_dir()).expect("docs/lint exists");
+        for entry in entries {
+            let name = entry.expect("entry").file_name();
+            let name = name.to_string_lossy();
+            let Some(id) = name.strip_suffix(".md") else {
+                continue;
+            };
+            assert!(
+                id == "README" || Rule::from_id(id).is_some(),
+                "docs/lint/{name} documents no rule"
+            );
+        }
+    }
+
+    #[test]
+    fn every_example_shows_what_it_says() {
+        for &rule in Rule::all() {
+            let doc = doc(rule);
+            let dialect = rule.engines()[0];
+            assert!(
+                !findings_of(rule, dialect, doc.bad).is_empty(),
+                "{rule}: the bad example does not trigger the rule"
+            );
+            assert!(
+                findings_of(rule, dialect, doc.good)
+                    .iter()
+                    .all(|finding| finding.allowed.is_some()),
+                "{rule}: the safe alternative triggers the rule"
+            );
+            assert!(!doc.summary.contains('\n'), "{rule}: summary is one line");
+        }
+    }
+}
