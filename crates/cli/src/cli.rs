@@ -178,6 +178,15 @@ pub enum MigrateCommand {
         /// Apply pending migrations older than the newest applied one.
         #[arg(long)]
         allow_out_of_order: bool,
+        /// Accept a lint rule's findings for this run (repeatable; see `dbwarden lint`).
+        #[arg(long, value_name = "RULE")]
+        allow: Vec<String>,
+        /// Accept destructive statements (DROP TABLE/COLUMN, TRUNCATE, DELETE without WHERE...).
+        #[arg(long)]
+        allow_destructive: bool,
+        /// Do not lint pending migrations before applying them.
+        #[arg(long)]
+        no_lint: bool,
         #[command(flatten)]
         lock: LockArgs,
     },

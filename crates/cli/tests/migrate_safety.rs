@@ -16,8 +16,15 @@ async fn transaction_control_in_a_transactional_script(server: Server) {
     let up = "CREATE TABLE a (id INTEGER);\nBEGIN;\nCREATE TABLE b (id INTEGER);\nCOMMIT;\n";
     project.migration("0001_with_commit", up, "DROP TABLE b;\nDROP TABLE a;\n");
     if server == Server::Mysql {
-        // MySQL runs every script statement by statement, under the author's control.
-        project.run(&["migrate", "up"]).assert_code(0);
+        // MySQL runs every script statement by statement, under the author's control (the
+        // lint still flags it, so it must be allowed).
+        project
+            .run(&["migrate", "up"])
+            .assert_code(3)
+            .assert_stderr_mentions(&["transaction-control-statement"]);
+        project
+            .run(&["migrate", "up", "--allow", "transaction-control-statement"])
+            .assert_code(0);
         return;
     }
     project
@@ -141,7 +148,7 @@ async fn mariadb_dry_run_stays_on_the_scratch_copy() {
     project.run(&["migrate", "up"]).assert_code(0);
     project.migration(
         "0002_more",
-        "CREATE TABLE more_rows (id INT);\nALTER TABLE base ADD COLUMN note TEXT;\n",
+        "CREATE TABLE more_rows (id INT);\nALTER TABLE base ADD COLUMN note TEXT, ALGORITHM=INSTANT;\n",
         "DROP TABLE more_rows;\nALTER TABLE base DROP COLUMN note;\n",
     );
 
@@ -215,6 +222,7 @@ async fn sqlite_table_rebuild_keeps_child_rows() {
     let lossy = "PRAGMA foreign_keys = OFF;\n\
         CREATE TABLE new_parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT 'p');\n\
         INSERT INTO new_parent (id) SELECT id FROM parent WHERE id < 3;\n\
+        -- dbwarden:allow drop-table rebuild: its rows were copied to new_parent\n\
         DROP TABLE parent;\n\
         ALTER TABLE new_parent RENAME TO parent;\n\
         PRAGMA foreign_keys = ON;\n";
@@ -330,3 +338,67 @@ async fn waiting_runner_names_the_lock_holder(server: Server) {
 }
 
 on_every_engine!(waiting_runner_names_the_lock_holder);
+
+/// `migrate up` lints pending migrations first: an unallowed error refuses the whole run
+/// (nothing applied, exit 3); an in-file allow with a reason lets it run and is logged;
+/// destructive statements need --allow-destructive.
+#[tokio::test(flavor = "multi_thread")]
+async fn up_refuses_unsafe_migrations_unless_allowed() {
+    let db = test_db!(Server::Postgres);
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    project.migration(
+        "0001_items",
+        "CREATE TABLE items (id bigint PRIMARY KEY, name text);\n",
+        "DROP TABLE items;\n",
+    );
+    project.migration(
+        "0002_index",
+        "CREATE INDEX items_name ON items (name);\n",
+        "DROP INDEX items_name;\n",
+    );
+    project
+        .run(&["migrate", "up"])
+        .assert_code(3)
+        .assert_stderr_mentions(&[
+            "0002_index.up.sql:1",
+            "require-concurrent-index",
+            "dbwarden:allow",
+        ]);
+    assert!(
+        probe.history().await.is_empty(),
+        "nothing may be applied, not even 0001"
+    );
+
+    project.migration(
+        "0002_index",
+        "-- dbwarden:allow require-concurrent-index the table is created empty in 0001\nCREATE INDEX items_name ON items (name);\n",
+        "DROP INDEX items_name;\n",
+    );
+    project.run(&["migrate", "up"]).assert_code(0);
+    let allowed = project
+        .events()
+        .into_iter()
+        .find(|e| e["type"] == "LINT_ALLOWED")
+        .expect("LINT_ALLOWED event");
+    assert_eq!(allowed["payload"]["rule"], "require-concurrent-index");
+    assert_eq!(
+        allowed["payload"]["reason"],
+        "the table is created empty in 0001"
+    );
+
+    project.migration(
+        "0003_drop",
+        "DROP TABLE items;\n",
+        "CREATE TABLE items (id bigint PRIMARY KEY, name text);\n",
+    );
+    project
+        .run(&["migrate", "up"])
+        .assert_code(3)
+        .assert_stderr_mentions(&["drop-table"]);
+    assert!(probe.has_table("items").await);
+    project
+        .run(&["migrate", "up", "--allow-destructive"])
+        .assert_code(0);
+    assert!(!probe.has_table("items").await);
+}

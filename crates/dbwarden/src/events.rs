@@ -21,6 +21,8 @@ pub enum EventType {
     LockWait,
     /// A lock left by a dead runner was released by hand (`migrate unlock`).
     LockReleased,
+    /// A lint finding was accepted (in-file allow with a reason, or `--allow`).
+    LintAllowed,
     /// A migration started.
     MigrationStarted,
     /// A migration was applied.

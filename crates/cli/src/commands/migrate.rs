@@ -45,10 +45,41 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
         } => (*resume, *allow_out_of_order),
         _ => (false, false),
     };
+    let lint = match &cmd {
+        MigrateCommand::Up { no_lint: true, .. } => None,
+        MigrateCommand::Up {
+            allow,
+            allow_destructive,
+            ..
+        } => {
+            let mut config = dbwarden_lint::LintConfig::default();
+            for id in allow {
+                let rule = dbwarden_lint::Rule::from_id(id).ok_or_else(|| {
+                    Failure::new(
+                        Exit::Usage,
+                        "invalid_input",
+                        format!("--allow {id}: no such lint rule (see docs/lint/)"),
+                    )
+                })?;
+                config.allowed.push(rule);
+            }
+            if *allow_destructive {
+                config.allowed.extend(
+                    dbwarden_lint::Rule::all()
+                        .iter()
+                        .copied()
+                        .filter(|r| r.is_destructive()),
+                );
+            }
+            Some(config)
+        }
+        _ => None,
+    };
     let options = RunOptions {
         lock_timeout: Duration::from_secs(lock.lock_timeout),
         allow_out_of_order,
         resume,
+        lint,
     };
     let json = global.json;
     let mut runner = Runner::new(engine, set, url.redacted(), options)

@@ -148,6 +148,14 @@ pub enum MigrateError {
         /// The first few.
         examples: String,
     },
+    /// The lint found unsafe operations nobody allowed.
+    #[error(
+        "pending migrations have unsafe operations; nothing was applied:\n{findings}\nRun `dbwarden lint` for why and the safe alternative. To accept one, put `-- dbwarden:allow <rule> <reason>` above the statement, or pass --allow <rule>"
+    )]
+    LintRefused {
+        /// One line per blocking finding.
+        findings: String,
+    },
     /// `--resume` cannot continue safely.
     #[error("cannot resume: {0}")]
     ResumeMismatch(String),
@@ -247,6 +255,7 @@ impl MigrateError {
                 | MigrateError::NewerHistory { .. }
                 | MigrateError::PartiallyApplied { .. }
                 | MigrateError::RollbackStopped { .. }
+                | MigrateError::LintRefused { .. }
                 | MigrateError::ResumeMismatch(_)
                 | MigrateError::Irreversible(_)
                 | MigrateError::DryRunUnsupported(_)

@@ -30,6 +30,9 @@ pub struct RunOptions {
     pub allow_out_of_order: bool,
     /// Continue a migration that stopped part-way, from its first statement not done.
     pub resume: bool,
+    /// Lint every pending migration before anything runs and refuse unallowed errors; `None`
+    /// skips the lint (for callers that lint themselves).
+    pub lint: Option<dbwarden_lint::LintConfig>,
 }
 
 impl Default for RunOptions {
@@ -38,6 +41,7 @@ impl Default for RunOptions {
             lock_timeout: Duration::from_secs(60),
             allow_out_of_order: false,
             resume: false,
+            lint: Some(dbwarden_lint::LintConfig::default()),
         }
     }
 }
@@ -345,7 +349,48 @@ impl Runner {
             }
             self.check_script(&m.up, self.transactional(&m.up))?;
         }
-        Ok(())
+        self.lint_pending(pending)
+    }
+
+    /// Lints the pending up scripts; refuses if any error is not allowed, and logs the
+    /// allowed ones so the event log says who accepted what and why.
+    fn lint_pending(&self, pending: &[Migration]) -> Result<(), MigrateError> {
+        let Some(config) = &self.options.lint else {
+            return Ok(());
+        };
+        let mut blocking = Vec::new();
+        for m in pending {
+            let path = m.up.path.display().to_string();
+            let input = dbwarden_lint::LintInput {
+                path: &path,
+                source: &m.up.text,
+                dialect: self.dialect(),
+            };
+            let report = dbwarden_lint::lint(&input, config);
+            for f in &report.findings {
+                if f.is_blocking() {
+                    blocking.push(format!(
+                        "  {}:{}: [{}] {}",
+                        f.file,
+                        f.line,
+                        f.rule.id(),
+                        f.message
+                    ));
+                } else if let Some(reason) = &f.allowed {
+                    self.event(
+                        EventType::LintAllowed,
+                        json!({"version": m.version_text, "rule": f.rule.id(), "file": f.file, "line": f.line, "reason": reason}),
+                    );
+                }
+            }
+        }
+        if blocking.is_empty() {
+            Ok(())
+        } else {
+            Err(MigrateError::LintRefused {
+                findings: blocking.join("\n"),
+            })
+        }
     }
 
     /// Applies pending migrations up to `to` (all when `None`).
