@@ -62,6 +62,32 @@ enum Direction {
     Down,
 }
 
+impl Direction {
+    /// The events that mark the script's start, completion and failure.
+    fn events(self) -> (EventType, EventType, EventType) {
+        match self {
+            Direction::Up => (
+                EventType::MigrationStarted,
+                EventType::MigrationComplete,
+                EventType::MigrationFailed,
+            ),
+            Direction::Down => (
+                EventType::RollbackStarted,
+                EventType::RollbackComplete,
+                EventType::RollbackFailed,
+            ),
+        }
+    }
+
+    /// `up` or `down`, for progress lines.
+    fn word(self) -> &'static str {
+        match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+        }
+    }
+}
+
 /// Runs the migrations of one folder against one database.
 pub struct Runner {
     engine: Box<dyn Engine>,
@@ -538,20 +564,8 @@ impl Runner {
         };
         let statements = self.check_script(&script, true)?;
         let (statements, foreign_keys_off) = hoist_foreign_key_pragmas(self.dialect(), statements);
-        let (started_event, done_event, failed_event, word) = match direction {
-            Direction::Up => (
-                EventType::MigrationStarted,
-                EventType::MigrationComplete,
-                EventType::MigrationFailed,
-                "up",
-            ),
-            Direction::Down => (
-                EventType::RollbackStarted,
-                EventType::RollbackComplete,
-                EventType::RollbackFailed,
-                "down",
-            ),
-        };
+        let (started_event, done_event, failed_event) = direction.events();
+        let word = direction.word();
         let started = Instant::now();
         (self.progress)(Progress::Started {
             migration: m.label(),
@@ -721,25 +735,12 @@ impl Runner {
                 )));
             }
         }
-        let (running, failed, started_event, done_event, failed_event, direction_word) =
-            match direction {
-                Direction::Up => (
-                    RowStatus::Running,
-                    RowStatus::Failed,
-                    EventType::MigrationStarted,
-                    EventType::MigrationComplete,
-                    EventType::MigrationFailed,
-                    "up",
-                ),
-                Direction::Down => (
-                    RowStatus::RollingBack,
-                    RowStatus::RollbackFailed,
-                    EventType::RollbackStarted,
-                    EventType::RollbackComplete,
-                    EventType::RollbackFailed,
-                    "down",
-                ),
-            };
+        let (running, failed) = match direction {
+            Direction::Up => (RowStatus::Running, RowStatus::Failed),
+            Direction::Down => (RowStatus::RollingBack, RowStatus::RollbackFailed),
+        };
+        let (started_event, done_event, failed_event) = direction.events();
+        let direction_word = direction.word();
         let started = Instant::now();
         (self.progress)(Progress::Started {
             migration: m.label(),
