@@ -61,6 +61,15 @@ pub fn quote_ident(dialect: Dialect, ident: &str) -> String {
     out
 }
 
+/// A comma-separated list of quoted identifiers (`"a", "b"`), as key and column lists need.
+pub fn quote_ident_list(dialect: Dialect, idents: &[String]) -> String {
+    idents
+        .iter()
+        .map(|i| quote_ident(dialect, i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Quotes a string literal for `dialect`. Used only where SQL cannot take a bound parameter
 /// (DDL such as `COMMENT ON`); values in queries are always bound.
 pub fn quote_literal(dialect: Dialect, value: &str) -> String {

@@ -18,11 +18,7 @@ fn name(name: &QualifiedName) -> String {
 }
 
 fn column_list(columns: &[String]) -> String {
-    columns
-        .iter()
-        .map(|c| ident(c))
-        .collect::<Vec<_>>()
-        .join(", ")
+    crate::dialect::quote_ident_list(Dialect::Postgres, columns)
 }
 
 /// Writes `change` into `p`.

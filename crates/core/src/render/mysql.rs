@@ -49,11 +49,7 @@ fn ident(name: &str) -> String {
 }
 
 fn column_list(columns: &[String]) -> String {
-    columns
-        .iter()
-        .map(|c| ident(c))
-        .collect::<Vec<_>>()
-        .join(", ")
+    crate::dialect::quote_ident_list(Dialect::Mysql, columns)
 }
 
 fn create_table(table: &Table) -> String {

@@ -64,11 +64,7 @@ fn literal(text: &str) -> String {
 }
 
 fn column_list(columns: &[String]) -> String {
-    columns
-        .iter()
-        .map(|column| ident(column))
-        .collect::<Vec<_>>()
-        .join(", ")
+    crate::dialect::quote_ident_list(Dialect::Postgres, columns)
 }
 
 fn create_enum(enum_type: &EnumType) -> String {

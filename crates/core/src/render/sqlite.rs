@@ -11,7 +11,7 @@ fn q(ident: &str) -> String {
 }
 
 fn column_list(columns: &[String]) -> String {
-    columns.iter().map(|c| q(c)).collect::<Vec<_>>().join(", ")
+    crate::dialect::quote_ident_list(Dialect::Sqlite, columns)
 }
 
 /// SQLite reports a default as written minus the parentheses an expression needs, so put them
