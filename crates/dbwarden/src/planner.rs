@@ -9,8 +9,10 @@
 
 use crate::migrate::{MigrateError, create_migration};
 use crate::schema_source::{SchemaSource, SourceError, load_schema};
-use dbwarden_core::diff::{Diff, RenameHints, Safety, classify, diff};
-use dbwarden_core::plan::{PlanError, render_diff, script};
+use dbwarden_core::diff::{
+    Change, Classification, Diff, LockInfo, RenameHints, Safety, classify, diff,
+};
+use dbwarden_core::plan::{Plan, PlanError, render_diff, script, script_with};
 use dbwarden_core::{Dialect, Schema};
 use dbwarden_engine::ConnectionUrl;
 use serde::Serialize;
@@ -120,7 +122,7 @@ pub async fn plan_migration(
         header.push_str("Irreversible: it deletes data that a down script could not bring back; take a backup first.\n");
     }
     let (up_path, down_path) = create_migration(dir, name)?;
-    let mut up_text = script(&up_plan, &header);
+    let mut up_text = annotated_script(&up_plan, &header, &forward, dialect, allow_destructive);
     if planned.irreversible {
         up_text = format!("-- dbwarden:irreversible\n{up_text}");
     }
@@ -145,6 +147,79 @@ pub async fn plan_migration(
     }
     planned.up = Some(up_path);
     Ok(planned)
+}
+
+/// The up script, with `-- dbwarden:allow <rule> <reason>` above each statement the lint
+/// would stop but that the plan knows is intended: a rename the user asked for, a change the
+/// classification finds safe without a rewrite (the lint cannot see the old type), a SQLite
+/// table rebuild (its DROP TABLE follows the copy), or destructive changes accepted with
+/// --allow-destructive. Anything else stays unallowed, for a person to review.
+fn annotated_script(
+    plan: &Plan,
+    header: &str,
+    forward: &Diff,
+    dialect: Dialect,
+    allow_destructive: bool,
+) -> String {
+    let (plain, starts) = script_with(plan, header, |_, _| Vec::new());
+    let report = dbwarden_lint::lint(
+        &dbwarden_lint::LintInput {
+            path: "plan",
+            source: &plain,
+            dialect,
+        },
+        &dbwarden_lint::LintConfig::default(),
+    );
+    let mut allows: Vec<Vec<String>> = vec![Vec::new(); plan.steps.len()];
+    for finding in report.findings.iter().filter(|f| f.is_blocking()) {
+        let Some(step) = starts.iter().rposition(|&start| start <= finding.line) else {
+            continue;
+        };
+        let Some(change) = forward.changes.get(plan.steps[step].change) else {
+            continue;
+        };
+        if let Some(reason) = intended(change, &classify(change, dialect), allow_destructive) {
+            let line = format!(
+                "dbwarden:allow {} {}",
+                finding.rule.id(),
+                reason.replace('\n', " ")
+            );
+            if !allows[step].contains(&line) {
+                allows[step].push(line);
+            }
+        }
+    }
+    script_with(plan, header, |i, _| {
+        allows.get(i).cloned().unwrap_or_default()
+    })
+    .0
+}
+
+/// Why the plan means a statement the lint flags, or `None` when a person should decide.
+fn intended(
+    change: &Change,
+    classification: &Classification,
+    allow_destructive: bool,
+) -> Option<String> {
+    match change {
+        Change::RenameColumn { .. } | Change::RenameTable { .. } => {
+            return Some("rename requested with --rename when planning".into());
+        }
+        _ => {}
+    }
+    if matches!(classification.lock, LockInfo::Sqlite { rebuild: true }) {
+        return Some("SQLite table rebuild planned by dbwarden: rows are copied to the new table before the old one is dropped".into());
+    }
+    match classification.safety {
+        Safety::Safe if !classification.rewrites_table => Some(format!(
+            "planned by dbwarden as safe: {}",
+            classification.reason
+        )),
+        Safety::Destructive if allow_destructive => {
+            Some("destructive change accepted with --allow-destructive when planning".into())
+        }
+        _ => None,
+    }
 }
 
 /// The diff back from `to` to `from`, with every rename hint turned around.

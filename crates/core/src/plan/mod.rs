@@ -89,6 +89,17 @@ pub fn render_changes(changes: &[Change], dialect: Dialect) -> Result<Plan, Plan
 /// followed by `;` and a blank line. A plan with a step that cannot run in a transaction
 /// starts with `-- dbwarden:no-transaction`, the directive the runner reads.
 pub fn script(plan: &Plan, header: &str) -> String {
+    script_with(plan, header, |_, _| Vec::new()).0
+}
+
+/// [`script`] with comment lines of the caller's above each step (`comments(index, step)`,
+/// written as `-- line`), and the 1-based line where each step's block (comments included)
+/// starts, so findings about the script can be traced back to steps.
+pub fn script_with(
+    plan: &Plan,
+    header: &str,
+    comments: impl Fn(usize, &Step) -> Vec<String>,
+) -> (String, Vec<usize>) {
     let mut out = String::new();
     if plan.needs_no_transaction() {
         out.push_str("-- dbwarden:no-transaction\n");
@@ -105,11 +116,18 @@ pub fn script(plan: &Plan, header: &str) -> String {
     if !out.is_empty() {
         out.push('\n');
     }
-    for step in &plan.steps {
+    let mut starts = Vec::with_capacity(plan.steps.len());
+    for (i, step) in plan.steps.iter().enumerate() {
+        starts.push(out.matches('\n').count() + 1);
+        for comment in comments(i, step) {
+            out.push_str("-- ");
+            out.push_str(&comment);
+            out.push('\n');
+        }
         out.push_str(&step.sql);
         out.push_str(";\n\n");
     }
-    out
+    (out, starts)
 }
 
 /// The state of one plan being written. The dialect modules add steps through it.
