@@ -402,3 +402,45 @@ async fn up_refuses_unsafe_migrations_unless_allowed() {
         .assert_code(0);
     assert!(!probe.has_table("items").await);
 }
+
+/// A failed CREATE UNIQUE INDEX CONCURRENTLY leaves an INVALID index; `--resume` refuses until
+/// it is dropped, and says how.
+#[tokio::test(flavor = "multi_thread")]
+async fn resume_refuses_while_an_invalid_index_remains() {
+    let db = test_db!(Server::Postgres);
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    project.migration("0001_t", "CREATE TABLE t (id bigint PRIMARY KEY, v text);\nINSERT INTO t VALUES (1, 'x'), (2, 'x');\n", "DROP TABLE t;\n");
+    project.migration(
+        "0002_unique_v",
+        "-- dbwarden:no-transaction\nCREATE UNIQUE INDEX CONCURRENTLY t_v ON t (v);\n",
+        "-- dbwarden:no-transaction\nDROP INDEX CONCURRENTLY t_v;\n",
+    );
+    project
+        .run(&["migrate", "up"])
+        .assert_code(1)
+        .assert_stderr_mentions(&["0002_unique_v", "t_v"]);
+    assert_eq!(
+        probe
+            .scalar("SELECT count(*) FROM pg_index WHERE NOT indisvalid")
+            .await,
+        1
+    );
+    project
+        .run(&["migrate", "up", "--resume"])
+        .assert_code(3)
+        .assert_stderr_mentions(&[
+            "INVALID",
+            "public.t_v",
+            "DROP INDEX CONCURRENTLY public.t_v;",
+        ]);
+    probe.execute("DROP INDEX CONCURRENTLY public.t_v").await;
+    probe.execute("UPDATE t SET v = 'y' WHERE id = 2").await;
+    project.run(&["migrate", "up", "--resume"]).assert_code(0);
+    assert_eq!(
+        probe
+            .scalar("SELECT count(*) FROM pg_index WHERE NOT indisvalid")
+            .await,
+        0
+    );
+}

@@ -338,6 +338,43 @@ impl Runner {
         Ok(statements)
     }
 
+    /// A failed `CREATE INDEX CONCURRENTLY` leaves an INVALID index behind (PostgreSQL manual,
+    /// "Building Indexes Concurrently"): it is maintained on every write but never used, and
+    /// retrying the statement fails because the name is taken. Refuse to resume until it is
+    /// dropped.
+    async fn refuse_invalid_indexes(&mut self, m: &Migration) -> Result<(), MigrateError> {
+        if self.dialect() != Dialect::Postgres {
+            return Ok(());
+        }
+        let rows = self
+            .engine
+            .query(
+                "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_index i \
+                 JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE NOT i.indisvalid AND n.nspname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
+                &[],
+            )
+            .await?;
+        let names: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.first().and_then(dbwarden_engine::Value::as_string))
+            .collect();
+        if names.is_empty() {
+            return Ok(());
+        }
+        let drops: Vec<String> = names
+            .iter()
+            .map(|n| format!("DROP INDEX CONCURRENTLY {n};"))
+            .collect();
+        Err(MigrateError::ResumeMismatch(format!(
+            "{}: INVALID index(es) {} were left by a failed CREATE INDEX CONCURRENTLY; they slow every write and block a retry. \
+             Drop them first ({}), fix the cause (e.g. duplicate values for a unique index), then run `dbwarden migrate up --resume`",
+            m.label(),
+            names.join(", "),
+            drops.join(" ")
+        )))
+    }
+
     /// Pending migrations (not in the history) up to `to`.
     fn pending(&self, rows: &[HistoryRow], to: Option<u64>) -> Vec<Migration> {
         let done: HashSet<u64> = rows.iter().map(|r| r.version).collect();
@@ -457,7 +494,11 @@ impl Runner {
                 return Err(self.blocked_error(row));
             }
             Some(row) => match self.set.get(row.version) {
-                Some(m) => Some((m.clone(), row.clone())),
+                Some(m) => {
+                    let m = m.clone();
+                    self.refuse_invalid_indexes(&m).await?;
+                    Some((m, row.clone()))
+                }
                 None => return Err(self.blocked_error(row)),
             },
             None => None,
