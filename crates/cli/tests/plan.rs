@@ -47,6 +47,11 @@ const PAIRS: &[(&str, &str, &[&str])] = &[
         &["customers.name=full_name"],
     ),
     (
+        "rename_by_comment",
+        "CREATE TABLE customers (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL,\n    -- dbwarden:renamed-from name\n    full_name VARCHAR(50));\n",
+        &[],
+    ),
+    (
         "add_default",
         "CREATE TABLE customers (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, name VARCHAR(50) DEFAULT 'anonymous');\n",
         &[],

@@ -10,6 +10,7 @@ pub mod detect;
 pub mod events;
 pub mod migrate;
 pub mod planner;
+pub mod rename_comments;
 pub mod schema_source;
 
 pub use dbwarden_core as core;

@@ -60,6 +60,26 @@ impl SchemaSource {
         }
     }
 
+    /// Rename hints written as `-- dbwarden:renamed-from OLD` comments in a SQL source (none
+    /// for other sources); see [`crate::rename_comments`].
+    pub fn rename_hints(&self) -> Result<Vec<String>, SourceError> {
+        let SchemaSource::SqlFiles(path) = self else {
+            return Ok(Vec::new());
+        };
+        let mut hints = Vec::new();
+        for file in sql_files(path)? {
+            let text = std::fs::read_to_string(&file).map_err(|e| SourceError::Io {
+                path: file.clone(),
+                message: e.to_string(),
+            })?;
+            hints.extend(crate::rename_comments::rename_hints(
+                &file.display().to_string(),
+                &text,
+            )?);
+        }
+        Ok(hints)
+    }
+
     /// The dialect the source names by itself (only a URL does).
     pub fn dialect(&self) -> Option<Dialect> {
         match self {
@@ -101,6 +121,9 @@ pub enum SourceError {
         /// The database's message.
         message: String,
     },
+    /// A `renamed-from` comment in the SQL names nothing.
+    #[error(transparent)]
+    RenameComment(#[from] crate::rename_comments::MisplacedRenameComment),
     /// Ctrl-C while a scratch database existed; it was dropped.
     #[error("interrupted; the scratch database was dropped")]
     Interrupted,

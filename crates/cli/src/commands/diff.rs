@@ -26,9 +26,21 @@ struct ClassifiedChange<'a> {
     lock: String,
 }
 
+/// `--rename` hints plus the `-- dbwarden:renamed-from` comments of the desired SQL.
+pub(super) fn rename_hints(
+    flags: &[String],
+    desired: &SchemaSource,
+) -> Result<RenameHints, Failure> {
+    let mut all = flags.to_vec();
+    all.extend(desired.rename_hints().map_err(source_failure)?);
+    RenameHints::parse(&all).map_err(|e| Failure::new(Exit::Usage, "invalid_input", e.to_string()))
+}
+
 pub(super) fn source_failure(e: SourceError) -> Failure {
     let (exit, kind) = match &e {
-        SourceError::NotFound(_) | SourceError::NoDevDatabase(_) => (Exit::Usage, "invalid_input"),
+        SourceError::NotFound(_)
+        | SourceError::NoDevDatabase(_)
+        | SourceError::RenameComment(_) => (Exit::Usage, "invalid_input"),
         SourceError::Apply { .. } => (Exit::Failure, "sql"),
         SourceError::Engine(dbwarden::engine::EngineError::Url(_)) => (Exit::Usage, "invalid_url"),
         _ => (Exit::Failure, "failure"),
@@ -62,10 +74,9 @@ fn dev_url(
 }
 
 pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
-    let hints = RenameHints::parse(&args.renames)
-        .map_err(|e| Failure::new(Exit::Usage, "invalid_input", e.to_string()))?;
     let from = SchemaSource::parse(&args.from).map_err(source_failure)?;
     let to = SchemaSource::parse(&args.to).map_err(source_failure)?;
+    let hints = rename_hints(&args.renames, &to)?;
     if let (Some(a), Some(b)) = (from.dialect(), to.dialect())
         && a != b
     {

@@ -1,11 +1,10 @@
 //! `dbwarden plan --to SRC --name NAME`: the next migration pair from a desired schema.
 
-use super::diff::source_failure;
+use super::diff::{rename_hints, source_failure};
 use crate::cli::GlobalArgs;
 use crate::exit::{Exit, Failure};
 use crate::output::{print_json, println_safe};
 use dbwarden::config::resolve_database_url;
-use dbwarden::core::diff::RenameHints;
 use dbwarden::engine::ConnectionUrl;
 use dbwarden::planner::{PlanMigrationError, plan_migration};
 use dbwarden::schema_source::SchemaSource;
@@ -20,9 +19,8 @@ pub struct PlanArgs {
 }
 
 pub async fn run(global: &GlobalArgs, args: PlanArgs) -> Result<Exit, Failure> {
-    let hints = RenameHints::parse(&args.renames)
-        .map_err(|e| Failure::new(Exit::Usage, "invalid_input", e.to_string()))?;
     let to = SchemaSource::parse(&args.to).map_err(source_failure)?;
+    let hints = rename_hints(&args.renames, &to)?;
     let dir = &global.migrations_dir;
     let from = match &args.from {
         Some(f) => SchemaSource::parse(f).map_err(source_failure)?,
