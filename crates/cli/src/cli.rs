@@ -137,6 +137,8 @@ pub enum LintFormat {
     Json,
     /// GitHub Actions annotations.
     Github,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

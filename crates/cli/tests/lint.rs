@@ -115,3 +115,42 @@ fn github_format_and_bad_input() {
     assert_eq!(code, 2);
     assert!(err.contains("no-such-rule"), "{err}");
 }
+
+#[test]
+fn sarif_output_is_a_sarif_log() {
+    let dir = project(
+        "-- dbwarden:allow truncate staging table, refilled nightly\nTRUNCATE staging;\nCREATE INDEX i ON users (email);\n",
+    );
+    let (code, out, _) = run(
+        dir.path(),
+        &["lint", "--dialect", "postgres", "--format", "sarif"],
+    );
+    assert_eq!(code, 3, "{out}");
+    let log: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert!(
+        run["tool"]["driver"]["rules"]
+            .as_array()
+            .is_some_and(|r| r.len() > 30)
+    );
+    let results = run["results"].as_array().cloned().unwrap_or_default();
+    let index = results
+        .iter()
+        .find(|r| r["ruleId"] == "require-concurrent-index")
+        .expect("index finding");
+    assert_eq!(index["level"], "error");
+    assert_eq!(
+        index["locations"][0]["physicalLocation"]["region"]["startLine"],
+        3
+    );
+    let truncate = results
+        .iter()
+        .find(|r| r["ruleId"] == "truncate")
+        .expect("truncate finding");
+    assert_eq!(
+        truncate["suppressions"][0]["justification"],
+        "staging table, refilled nightly"
+    );
+}

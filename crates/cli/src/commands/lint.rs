@@ -64,6 +64,61 @@ fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
     Ok(out)
 }
 
+/// The findings as a SARIF 2.1.0 log (OASIS standard), the format code scanning reads.
+fn sarif(
+    findings: &[&dbwarden_lint::Finding],
+    unparsed: &[&dbwarden_lint::Unparsed],
+) -> serde_json::Value {
+    let rules: Vec<serde_json::Value> = Rule::all()
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "id": r.id(),
+                "shortDescription": {"text": r.summary()},
+                "helpUri": format!("docs/lint/{}.md", r.id()),
+                "defaultConfiguration": {"level": match r.default_severity() { Severity::Error => "error", Severity::Warning => "warning" }},
+            })
+        })
+        .collect();
+    let location = |file: &str, line: usize, column: usize| {
+        serde_json::json!([{"physicalLocation": {
+            "artifactLocation": {"uri": file},
+            "region": {"startLine": line.max(1), "startColumn": column.max(1)},
+        }}])
+    };
+    let mut results: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            let mut result = serde_json::json!({
+                "ruleId": f.rule.id(),
+                "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning" },
+                "message": {"text": format!("{} {}{}", f.message, f.why, f.fix.as_ref().map(|x| format!(" Fix: {x}")).unwrap_or_default())},
+                "locations": location(&f.file, f.line, f.column),
+            });
+            if let Some(reason) = &f.allowed {
+                result["suppressions"] = serde_json::json!([{"kind": "inSource", "justification": reason}]);
+            }
+            result
+        })
+        .collect();
+    results.extend(unparsed.iter().map(|u| {
+        serde_json::json!({
+            "ruleId": "unparsed",
+            "level": "note",
+            "message": {"text": format!("not checked: the statement could not be parsed ({})", u.message)},
+            "locations": location(&u.file, u.line, 1),
+        })
+    }));
+    serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "dbwarden", "version": env!("CARGO_PKG_VERSION"), "rules": rules}},
+            "results": results,
+        }],
+    })
+}
+
 pub async fn run(global: &GlobalArgs, args: LintArgs) -> Result<Exit, Failure> {
     let dialect = match &args.dialect {
         Some(d) => parse_dialect(d)?,
@@ -122,6 +177,7 @@ pub async fn run(global: &GlobalArgs, args: LintArgs) -> Result<Exit, Failure> {
                 &serde_json::json!({"status": if blocking { "errors" } else { "ok" }, "findings": findings, "unparsed": unparsed}),
             );
         }
+        (false, LintFormat::Sarif) => print_json(&sarif(&findings, &unparsed)),
         (false, LintFormat::Github) => {
             for f in &findings {
                 let level = match (f.severity, &f.allowed) {
