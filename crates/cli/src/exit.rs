@@ -87,3 +87,9 @@ impl From<dbwarden::config::ConfigError> for Failure {
         Failure::new(Exit::Usage, "configuration", e.to_string())
     }
 }
+
+impl From<dbwarden::config::ProjectConfigError> for Failure {
+    fn from(e: dbwarden::config::ProjectConfigError) -> Self {
+        Failure::new(Exit::Usage, "configuration", e.to_string())
+    }
+}

@@ -154,3 +154,27 @@ fn sarif_output_is_a_sarif_log() {
         "staging table, refilled nightly"
     );
 }
+
+#[test]
+fn project_config_file_tunes_the_rules() {
+    let dir = project("CREATE INDEX i ON users (email);\n");
+    std::fs::write(
+        dir.path().join("dbwarden.toml"),
+        "[lint]\ndisabled = [\"require-concurrent-index\"]\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (code, out, _) = run(dir.path(), &["lint", "--dialect", "postgres"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("require-concurrent-index"), "{out}");
+    std::fs::write(
+        dir.path().join("dbwarden.toml"),
+        "[lint]\ndisabled = [\"requier-concurrent-index\"]\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (code, _, err) = run(dir.path(), &["lint", "--dialect", "postgres"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("requier-concurrent-index") && err.contains("dbwarden.toml"),
+        "{err}"
+    );
+}

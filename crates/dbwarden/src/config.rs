@@ -137,3 +137,140 @@ mod tests {
         assert!(!err.contains("topsecret"), "{err}");
     }
 }
+
+/// The project's `dbwarden.toml`, read from the project folder when present:
+///
+/// ```toml
+/// [lint]
+/// disabled = ["prefer-text-over-varchar"]   # rules that do not run
+/// allowed = ["rename-column"]               # findings accepted for every run
+///
+/// [lint.severity]
+/// missing-lock-timeout = "error"            # raise or lower a rule
+/// ```
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProjectConfig {
+    /// Lint settings.
+    pub lint: LintSection,
+}
+
+/// The `[lint]` table.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LintSection {
+    /// Rules that do not run.
+    pub disabled: Vec<String>,
+    /// Rules whose findings are accepted.
+    pub allowed: Vec<String>,
+    /// Rule id → `error` or `warning`.
+    pub severity: std::collections::BTreeMap<String, String>,
+}
+
+/// Why `dbwarden.toml` cannot be used.
+#[derive(Debug, Error)]
+#[error("{path}: {message}")]
+pub struct ProjectConfigError {
+    /// The file.
+    pub path: String,
+    /// What is wrong, and how to fix it.
+    pub message: String,
+}
+
+/// The name of the project config file.
+pub const PROJECT_CONFIG_FILE: &str = "dbwarden.toml";
+
+impl ProjectConfig {
+    /// Reads `dbwarden.toml` in `project_dir`; a missing file is the default configuration.
+    pub fn load(project_dir: &Path) -> Result<ProjectConfig, ProjectConfigError> {
+        let path = project_dir.join(PROJECT_CONFIG_FILE);
+        let error = |message: String| ProjectConfigError {
+            path: path.display().to_string(),
+            message,
+        };
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(ProjectConfig::default());
+            }
+            Err(e) => return Err(error(e.to_string())),
+        };
+        toml::from_str(&text).map_err(|e| error(e.to_string()))
+    }
+
+    /// The lint configuration it describes. Unknown rule ids and severities are errors, so a
+    /// typo never silently turns a rule off.
+    pub fn lint_config(&self) -> Result<dbwarden_lint::LintConfig, ProjectConfigError> {
+        let error = |message: String| ProjectConfigError {
+            path: PROJECT_CONFIG_FILE.into(),
+            message,
+        };
+        let rule = |id: &str| {
+            dbwarden_lint::Rule::from_id(id).ok_or_else(|| {
+                error(format!(
+                    "[lint] names `{id}`, which is not a rule (see docs/lint/)"
+                ))
+            })
+        };
+        let mut config = dbwarden_lint::LintConfig::default();
+        for id in &self.lint.disabled {
+            config.disabled.push(rule(id)?);
+        }
+        for id in &self.lint.allowed {
+            config.allowed.push(rule(id)?);
+        }
+        for (id, level) in &self.lint.severity {
+            let severity = match level.as_str() {
+                "error" => dbwarden_lint::Severity::Error,
+                "warning" => dbwarden_lint::Severity::Warning,
+                other => {
+                    return Err(error(format!(
+                        "[lint.severity] {id} = \"{other}\": use \"error\" or \"warning\""
+                    )));
+                }
+            };
+            config.severity_overrides.push((rule(id)?, severity));
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod project_config_tests {
+    use super::*;
+
+    #[test]
+    fn lint_section_becomes_a_lint_config() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join(PROJECT_CONFIG_FILE),
+            "[lint]\ndisabled = [\"prefer-jsonb\"]\nallowed = [\"rename-column\"]\n[lint.severity]\nmissing-lock-timeout = \"error\"\n",
+        )
+        .expect("write");
+        let config = ProjectConfig::load(dir.path())
+            .and_then(|c| c.lint_config())
+            .expect("valid");
+        assert!(!config.is_enabled(dbwarden_lint::Rule::from_id("prefer-jsonb").expect("rule")));
+        assert!(config.is_allowed(dbwarden_lint::Rule::from_id("rename-column").expect("rule")));
+        let timeout = dbwarden_lint::Rule::from_id("missing-lock-timeout").expect("rule");
+        assert_eq!(config.severity(timeout), dbwarden_lint::Severity::Error);
+    }
+
+    #[test]
+    fn typos_are_errors_not_silence() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(
+            dir.path().join(PROJECT_CONFIG_FILE),
+            "[lint]\ndisabled = [\"drop-tabel\"]\n",
+        )
+        .expect("write");
+        let err = ProjectConfig::load(dir.path())
+            .and_then(|c| c.lint_config())
+            .err()
+            .map(|e| e.to_string());
+        assert!(err.is_some_and(|e| e.contains("drop-tabel")));
+        std::fs::write(dir.path().join(PROJECT_CONFIG_FILE), "[lnit]\n").expect("write");
+        assert!(ProjectConfig::load(dir.path()).is_err());
+        assert!(ProjectConfig::load(&dir.path().join("none")).is_ok());
+    }
+}

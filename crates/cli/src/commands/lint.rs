@@ -5,7 +5,7 @@ use crate::exit::{Exit, Failure};
 use crate::output::{Style, paint, print_json, println_safe};
 use dbwarden::config::resolve_database_url;
 use dbwarden::core::Dialect;
-use dbwarden_lint::{LintConfig, LintInput, LintReport, Rule, Severity, lint};
+use dbwarden_lint::{LintInput, LintReport, Rule, Severity, lint};
 use std::path::{Path, PathBuf};
 
 pub struct LintArgs {
@@ -133,7 +133,7 @@ pub async fn run(global: &GlobalArgs, args: LintArgs) -> Result<Exit, Failure> {
             }
         },
     };
-    let mut config = LintConfig::default();
+    let mut config = dbwarden::config::ProjectConfig::load(Path::new("."))?.lint_config()?;
     for id in &args.allow {
         let rule = Rule::from_id(id).ok_or_else(|| {
             Failure::new(

@@ -52,7 +52,8 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
             allow_destructive,
             ..
         } => {
-            let mut config = dbwarden_lint::LintConfig::default();
+            let mut config =
+                dbwarden::config::ProjectConfig::load(std::path::Path::new("."))?.lint_config()?;
             for id in allow {
                 let rule = dbwarden_lint::Rule::from_id(id).ok_or_else(|| {
                     Failure::new(
