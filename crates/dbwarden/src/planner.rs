@@ -121,6 +121,20 @@ pub async fn plan_migration(
     if planned.irreversible {
         header.push_str("Irreversible: it deletes data that a down script could not bring back; take a backup first.\n");
     }
+    // SQLite drops a table's triggers with it, and the model does not carry triggers yet, so a
+    // rebuilt table would come back without them: say so where the reviewer reads.
+    let rebuilt: Vec<&str> = up_plan
+        .steps
+        .iter()
+        .filter_map(|s| s.sql.strip_prefix("CREATE TABLE \"_dbw_new_"))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    if dialect == Dialect::Sqlite && !rebuilt.is_empty() {
+        header.push_str(&format!(
+            "WARNING: rebuilt table(s) {} lose their triggers (SQLite drops them with the old table, and dbwarden does not carry triggers yet): add their CREATE TRIGGER statements at the end of this script\n",
+            rebuilt.join(", ")
+        ));
+    }
     let (up_path, down_path) = create_migration(dir, name)?;
     let mut up_text = annotated_script(&up_plan, &header, &forward, dialect, allow_destructive);
     if planned.irreversible {

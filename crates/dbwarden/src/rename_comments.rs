@@ -15,6 +15,8 @@
 //! line it names. The result is written as `--rename` hints (`customers=clients`,
 //! `clients.name=full_name`).
 
+use dbwarden_core::QualifiedName;
+use dbwarden_core::diff::RenameHints;
 use thiserror::Error;
 
 /// A `renamed-from` comment that names nothing.
@@ -31,12 +33,22 @@ pub struct MisplacedRenameComment {
     pub old: String,
 }
 
-/// The rename hints written as comments in `sql` (`file` names it in errors).
-pub fn rename_hints(file: &str, sql: &str) -> Result<Vec<String>, MisplacedRenameComment> {
-    let mut hints = Vec::new();
-    let mut table: Option<String> = None;
+/// The renames written as comments in `sql` (`file` names it in errors), added to `hints`.
+/// Names are kept as parts, never re-parsed from text, so quoted names with dots, spaces or
+/// quotes survive.
+pub fn collect_renames(
+    file: &str,
+    sql: &str,
+    hints: &mut RenameHints,
+) -> Result<(), MisplacedRenameComment> {
+    let mut table: Option<QualifiedName> = None;
     let mut depth: i64 = 0;
-    let mut pending: Option<(usize, String)> = None;
+    let mut pending: Option<(usize, Vec<String>)> = None;
+    let misplaced = |line: usize, old: &[String]| MisplacedRenameComment {
+        file: file.into(),
+        line,
+        old: old.join("."),
+    };
     for (index, raw) in sql.lines().enumerate() {
         let line = raw.trim();
         if let Some(old) = directive(line) {
@@ -49,24 +61,30 @@ pub fn rename_hints(file: &str, sql: &str) -> Result<Vec<String>, MisplacedRenam
         let created = created_table(line);
         if let Some((comment_line, old)) = pending.take() {
             match (&created, &table) {
-                (Some(new), _) => hints.push(table_hint(&old, new)),
-                (None, Some(t)) if depth > 0 => match first_identifier(line) {
-                    Some(column) => hints.push(format!("{t}.{old}={column}")),
-                    None => {
-                        return Err(MisplacedRenameComment {
-                            file: file.into(),
-                            line: comment_line,
-                            old,
-                        });
-                    }
-                },
-                _ => {
-                    return Err(MisplacedRenameComment {
-                        file: file.into(),
-                        line: comment_line,
-                        old,
+                (Some(new), _) => {
+                    let old = match (old.as_slice(), &new.schema) {
+                        // A bare old name stays in the new name's schema.
+                        ([name], Some(schema)) => QualifiedName::new(schema.clone(), name.clone()),
+                        ([name], None) => QualifiedName::bare(name.clone()),
+                        ([schema, name], _) => QualifiedName::new(schema.clone(), name.clone()),
+                        _ => return Err(misplaced(comment_line, &old)),
+                    };
+                    hints.tables.push(dbwarden_core::diff::TableRename {
+                        from: old,
+                        to: new.clone(),
                     });
                 }
+                (None, Some(t)) if depth > 0 => match (first_identifier(line), old.as_slice()) {
+                    (Some(column), [old_column]) => {
+                        hints.columns.push(dbwarden_core::diff::ColumnRename {
+                            table: t.clone(),
+                            from: old_column.clone(),
+                            to: column,
+                        })
+                    }
+                    _ => return Err(misplaced(comment_line, &old)),
+                },
+                _ => return Err(misplaced(comment_line, &old)),
             }
         }
         if let Some(new) = created {
@@ -82,89 +100,120 @@ pub fn rename_hints(file: &str, sql: &str) -> Result<Vec<String>, MisplacedRenam
         }
     }
     match pending {
-        Some((line, old)) => Err(MisplacedRenameComment {
-            file: file.into(),
-            line,
-            old,
-        }),
-        None => Ok(hints),
+        Some((line, old)) => Err(misplaced(line, &old)),
+        None => Ok(()),
     }
 }
 
-/// `old` may be bare while the new name is schema-qualified: the rename stays in that schema.
-fn table_hint(old: &str, new: &str) -> String {
-    match new.rsplit_once('.') {
-        Some((schema, _)) if !old.contains('.') => format!("{schema}.{old}={new}"),
-        _ => format!("{old}={new}"),
-    }
-}
-
-fn directive(line: &str) -> Option<String> {
+fn directive(line: &str) -> Option<Vec<String>> {
     let rest = line.strip_prefix("--")?.trim_start();
-    let rest = rest.strip_prefix("dbwarden:renamed-from")?;
-    let name = rest.split_whitespace().next()?;
-    Some(unquote(name))
+    let rest = rest.strip_prefix("dbwarden:renamed-from")?.trim_start();
+    let (parts, _) = read_name(rest)?;
+    Some(parts)
 }
 
-/// The table a `CREATE TABLE [IF NOT EXISTS] name` line creates, unquoted.
-fn created_table(line: &str) -> Option<String> {
-    let mut words = line.split_whitespace();
-    if !words.next()?.eq_ignore_ascii_case("CREATE") {
+/// The table a `CREATE [TEMP|UNLOGGED] TABLE [IF NOT EXISTS] name` line creates.
+fn created_table(line: &str) -> Option<QualifiedName> {
+    let mut rest = line;
+    let word = |expected: &[&str], rest: &mut &str| -> bool {
+        let trimmed = rest.trim_start();
+        let end = trimmed
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(trimmed.len());
+        let (w, after) = trimmed.split_at(end);
+        if expected.iter().any(|e| w.eq_ignore_ascii_case(e)) {
+            *rest = after;
+            true
+        } else {
+            false
+        }
+    };
+    if !word(&["CREATE"], &mut rest) {
         return None;
     }
-    let mut word = words.next()?;
-    for modifier in ["TEMP", "TEMPORARY", "UNLOGGED"] {
-        if word.eq_ignore_ascii_case(modifier) {
-            word = words.next()?;
+    word(&["TEMP", "TEMPORARY", "UNLOGGED"], &mut rest);
+    if !word(&["TABLE"], &mut rest) {
+        return None;
+    }
+    if word(&["IF"], &mut rest) {
+        word(&["NOT"], &mut rest);
+        word(&["EXISTS"], &mut rest);
+    }
+    let (parts, _) = read_name(rest.trim_start())?;
+    match parts.as_slice() {
+        [name] => Some(QualifiedName::bare(name.clone())),
+        [schema, name] => Some(QualifiedName::new(schema.clone(), name.clone())),
+        _ => None,
+    }
+}
+
+/// Reads a possibly qualified name (`a`, `s.a`, `"my table"`, `` `x` ``, `[y]`, `"a""b"`) from
+/// the start of `text`; returns its parts and the rest.
+fn read_name(text: &str) -> Option<(Vec<String>, &str)> {
+    let mut parts = Vec::new();
+    let mut rest = text;
+    loop {
+        let mut chars = rest.char_indices();
+        let (_, first) = chars.next()?;
+        let (part, after) = match first {
+            '"' | '`' | '[' => {
+                let close = if first == '[' { ']' } else { first };
+                let mut part = String::new();
+                let mut end = None;
+                let mut iter = rest[1..].char_indices().peekable();
+                while let Some((i, c)) = iter.next() {
+                    if c == close {
+                        if close != ']' && iter.peek().is_some_and(|&(_, n)| n == close) {
+                            part.push(c);
+                            iter.next();
+                            continue;
+                        }
+                        end = Some(1 + i + c.len_utf8());
+                        break;
+                    }
+                    part.push(c);
+                }
+                (part, &rest[end?..])
+            }
+            c if c.is_alphanumeric() || c == '_' => {
+                let end = rest
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+                    .unwrap_or(rest.len());
+                (rest[..end].to_owned(), &rest[end..])
+            }
+            _ => return None,
+        };
+        parts.push(part);
+        match after.strip_prefix('.') {
+            Some(next) => rest = next,
+            None => return Some((parts, after)),
         }
     }
-    if !word.eq_ignore_ascii_case("TABLE") {
-        return None;
-    }
-    let mut name = words.next()?;
-    if name.eq_ignore_ascii_case("IF") {
-        words.next()?; // NOT
-        words.next()?; // EXISTS
-        name = words.next()?;
-    }
-    let name = name.split('(').next()?;
-    Some(name.split('.').map(unquote).collect::<Vec<_>>().join("."))
 }
 
 fn first_identifier(line: &str) -> Option<String> {
-    let word = line
-        .split(|c: char| c.is_whitespace() || c == ',')
-        .find(|w| !w.is_empty())?;
-    let upper = word.to_ascii_uppercase();
-    // Table constraints, not columns.
-    if [
-        "CONSTRAINT",
-        "PRIMARY",
-        "UNIQUE",
-        "CHECK",
-        "FOREIGN",
-        "KEY",
-        "INDEX",
-        ")",
-    ]
-    .contains(&upper.as_str())
+    let (parts, _) = read_name(line)?;
+    let [name] = parts.as_slice() else {
+        return None;
+    };
+    // Table constraints, not columns (a quoted name is always a column).
+    let quoted = line.starts_with(['"', '`', '[']);
+    let upper = name.to_ascii_uppercase();
+    if !quoted
+        && [
+            "CONSTRAINT",
+            "PRIMARY",
+            "UNIQUE",
+            "CHECK",
+            "FOREIGN",
+            "KEY",
+            "INDEX",
+        ]
+        .contains(&upper.as_str())
     {
         return None;
     }
-    Some(unquote(word))
-}
-
-fn unquote(name: &str) -> String {
-    let trimmed = name.trim_end_matches([',', ';']);
-    for (open, close) in [('"', '"'), ('`', '`'), ('[', ']')] {
-        if let Some(inner) = trimmed
-            .strip_prefix(open)
-            .and_then(|s| s.strip_suffix(close))
-        {
-            return inner.to_owned();
-        }
-    }
-    trimmed.to_owned()
+    Some(name.clone())
 }
 
 fn paren_balance(line: &str) -> i64 {
@@ -178,26 +227,46 @@ fn paren_balance(line: &str) -> i64 {
 mod tests {
     use super::*;
 
+    fn renames(sql: &str) -> Result<RenameHints, MisplacedRenameComment> {
+        let mut hints = RenameHints::default();
+        collect_renames("schema.sql", sql, &mut hints).map(|()| hints)
+    }
+
     #[test]
     fn table_and_column_renames_are_read() {
-        let sql = "-- dbwarden:renamed-from customers\nCREATE TABLE clients (\n    id bigint PRIMARY KEY,\n    -- dbwarden:renamed-from name\n    full_name text,\n    email text\n);\n\nCREATE TABLE \"public\".\"orders\" (\n  -- dbwarden:renamed-from \"total\"\n  \"total_cents\" bigint\n);\n";
+        let sql = "-- dbwarden:renamed-from customers\nCREATE TABLE clients (\n    id bigint PRIMARY KEY,\n    -- dbwarden:renamed-from name\n    full_name text,\n    email text\n);\n\nCREATE TABLE \"public\".\"orders\" (\n  -- dbwarden:renamed-from \"total\"\n  \"total cents\" bigint\n);\n";
+        let hints = renames(sql).expect("valid");
+        assert_eq!(hints.tables.len(), 1);
         assert_eq!(
-            rename_hints("schema.sql", sql),
-            Ok(vec![
-                "customers=clients".into(),
-                "clients.name=full_name".into(),
-                "public.orders.total=total_cents".into()
-            ])
+            (
+                hints.tables[0].from.name.as_str(),
+                hints.tables[0].to.name.as_str()
+            ),
+            ("customers", "clients")
+        );
+        let columns: Vec<(String, String, String)> = hints
+            .columns
+            .iter()
+            .map(|c| (c.table.to_string(), c.from.clone(), c.to.clone()))
+            .collect();
+        assert_eq!(
+            columns,
+            [
+                ("clients".into(), "name".into(), "full_name".into()),
+                ("public.orders".into(), "total".into(), "total cents".into())
+            ]
         );
     }
 
     #[test]
-    fn qualified_new_table_keeps_its_schema() {
-        let sql =
-            "-- dbwarden:renamed-from old_t\nCREATE TABLE IF NOT EXISTS app.new_t (id int);\n";
+    fn quoted_names_with_dots_and_spaces_stay_whole() {
+        let sql = "-- dbwarden:renamed-from \"old.t\"\nCREATE TABLE IF NOT EXISTS app.\"new t\" (\n  -- dbwarden:renamed-from \"a.b\"\n  \"c\"\"d\" int\n);\n";
+        let hints = renames(sql).expect("valid");
+        assert_eq!(hints.tables[0].from, QualifiedName::new("app", "old.t"));
+        assert_eq!(hints.tables[0].to, QualifiedName::new("app", "new t"));
         assert_eq!(
-            rename_hints("s.sql", sql),
-            Ok(vec!["app.old_t=app.new_t".into()])
+            (hints.columns[0].from.as_str(), hints.columns[0].to.as_str()),
+            ("a.b", "c\"d")
         );
     }
 
@@ -206,14 +275,13 @@ mod tests {
         let sql =
             "CREATE TABLE t (id int);\n-- dbwarden:renamed-from x\nCREATE INDEX i ON t (id);\n";
         assert_eq!(
-            rename_hints("s.sql", sql),
-            Err(MisplacedRenameComment {
-                file: "s.sql".into(),
+            renames(sql).err(),
+            Some(MisplacedRenameComment {
+                file: "schema.sql".into(),
                 line: 2,
                 old: "x".into()
             })
         );
-        let dangling = "CREATE TABLE t (id int);\n-- dbwarden:renamed-from x\n";
-        assert!(rename_hints("s.sql", dangling).is_err());
+        assert!(renames("CREATE TABLE t (id int);\n-- dbwarden:renamed-from x\n").is_err());
     }
 }

@@ -60,24 +60,23 @@ impl SchemaSource {
         }
     }
 
-    /// Rename hints written as `-- dbwarden:renamed-from OLD` comments in a SQL source (none
-    /// for other sources); see [`crate::rename_comments`].
-    pub fn rename_hints(&self) -> Result<Vec<String>, SourceError> {
+    /// Adds the renames written as `-- dbwarden:renamed-from OLD` comments in a SQL source to
+    /// `hints` (nothing for other sources); see [`crate::rename_comments`].
+    pub fn add_rename_comments(
+        &self,
+        hints: &mut dbwarden_core::diff::RenameHints,
+    ) -> Result<(), SourceError> {
         let SchemaSource::SqlFiles(path) = self else {
-            return Ok(Vec::new());
+            return Ok(());
         };
-        let mut hints = Vec::new();
         for file in sql_files(path)? {
             let text = std::fs::read_to_string(&file).map_err(|e| SourceError::Io {
                 path: file.clone(),
                 message: e.to_string(),
             })?;
-            hints.extend(crate::rename_comments::rename_hints(
-                &file.display().to_string(),
-                &text,
-            )?);
+            crate::rename_comments::collect_renames(&file.display().to_string(), &text, hints)?;
         }
-        Ok(hints)
+        Ok(())
     }
 
     /// The dialect the source names by itself (only a URL does).

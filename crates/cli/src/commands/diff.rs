@@ -31,9 +31,12 @@ pub(super) fn rename_hints(
     flags: &[String],
     desired: &SchemaSource,
 ) -> Result<RenameHints, Failure> {
-    let mut all = flags.to_vec();
-    all.extend(desired.rename_hints().map_err(source_failure)?);
-    RenameHints::parse(&all).map_err(|e| Failure::new(Exit::Usage, "invalid_input", e.to_string()))
+    let mut hints = RenameHints::parse(flags)
+        .map_err(|e| Failure::new(Exit::Usage, "invalid_input", e.to_string()))?;
+    desired
+        .add_rename_comments(&mut hints)
+        .map_err(source_failure)?;
+    Ok(hints)
 }
 
 pub(super) fn source_failure(e: SourceError) -> Failure {

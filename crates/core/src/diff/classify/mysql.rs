@@ -416,6 +416,14 @@ mod tests {
                 true,
                 Safety::Breaking,
             ),
+            // Outside strict mode 'abc' silently becomes 0.
+            (
+                "varchar(10)",
+                "int(11)",
+                MysqlAlgorithm::Copy,
+                true,
+                Safety::Destructive,
+            ),
         ];
         for (from, to, algorithm, rewrites, safety) in cases {
             let change = retype(from, to);

@@ -217,6 +217,18 @@ fn type_verdict(from: &Column, to: &Column, dialect: Dialect) -> Verdict {
         TypeConversion::Same | TypeConversion::Widening => {
             Verdict::new(Safety::Safe, format!("every {old} value fits in {new}"))
         }
+        // Without strict mode MySQL converts what it cannot (e.g. 'abc' to 0) with only a
+        // warning, so an incompatible change can lose values silently there.
+        TypeConversion::Incompatible
+            if dialect == Dialect::Mysql && !(is_enum_or_set(old) && is_enum_or_set(new)) =>
+        {
+            Verdict::new(
+                Safety::Destructive,
+                format!(
+                    "values must convert from {old} to {new}; MySQL outside strict mode replaces values it cannot convert (e.g. 'abc' becomes 0) with only a warning"
+                ),
+            )
+        }
         TypeConversion::Incompatible => Verdict::new(
             Safety::Breaking,
             format!(
@@ -228,6 +240,12 @@ fn type_verdict(from: &Column, to: &Column, dialect: Dialect) -> Verdict {
             format!("{old} to {new} is narrower: values can be truncated, rounded or rejected"),
         ),
     }
+}
+
+/// MySQL ENUM and SET columns convert by label, so reordering labels keeps every value.
+fn is_enum_or_set(data_type: &str) -> bool {
+    let t = data_type.trim_start().to_ascii_lowercase();
+    t.starts_with("enum(") || t.starts_with("set(")
 }
 
 #[cfg(test)]
