@@ -277,17 +277,14 @@ impl Runner {
                 }),
             };
         }
-        let ran = match self
-            .set
-            .get(row.version)
-            .map(|m| (m, m.up.statements(self.dialect())))
-        {
-            Some((m, Ok(stmts))) if row.statements_done > 0 => {
-                let lines: Vec<String> = stmts
-                    .iter()
-                    .take(usize::try_from(row.statements_done).unwrap_or(usize::MAX))
-                    .map(|s| s.line.to_string())
-                    .collect();
+        let ran = match self.set.get(row.version) {
+            Some(m) if row.statements_done > 0 => {
+                let lines: Vec<String> =
+                    m.up.statements()
+                        .iter()
+                        .take(usize::try_from(row.statements_done).unwrap_or(usize::MAX))
+                        .map(|s| s.line.to_string())
+                        .collect();
                 let which = if lines.len() == 1 {
                     format!("the statement at line {}", lines[0])
                 } else {
@@ -321,7 +318,7 @@ impl Runner {
         script: &Script,
         in_transaction: bool,
     ) -> Result<Vec<Statement>, MigrateError> {
-        let statements = script.statements(self.dialect())?;
+        let statements = script.statements().to_vec();
         if in_transaction && let Some(stmt) = statements.iter().find(|s| s.is_transaction_control())
         {
             return Err(MigrateError::InvalidFile {
@@ -743,7 +740,7 @@ impl Runner {
             Direction::Down => m.down.clone().ok_or_else(|| irreversible_error(m))?,
         };
         let dialect = self.dialect();
-        let statements = script.statements(dialect)?;
+        let statements = script.statements();
         let total = statements.len() as u64;
         let start = match resume_from {
             Some(row) => usize::try_from(row.statements_done).unwrap_or(usize::MAX),
@@ -1083,7 +1080,7 @@ impl Runner {
             let todo: Vec<Migration> = r.pending(&rows, Some(version));
             let mut recorded = Vec::new();
             for m in &todo {
-                let total = m.up.statements(r.dialect())?.len() as u64;
+                let total = m.up.statements().len() as u64;
                 let row = r.history_row(m, RowStatus::Baseline, total, total, 0);
                 history.insert(r.engine.as_mut(), &row).await?;
                 recorded.push(m.label());
@@ -1202,7 +1199,7 @@ impl Runner {
         // scratch copy into the real database.
         let database = self.engine.server_info().await?.database;
         for m in pending {
-            for stmt in m.up.statements(self.dialect())? {
+            for stmt in m.up.statements() {
                 let lower = stmt.sql.to_ascii_lowercase();
                 let db = database.to_ascii_lowercase();
                 if stmt.is_use_database()
@@ -1318,10 +1315,9 @@ async fn dry_run_statements(
     report: &mut DryRunReport,
     in_transaction: bool,
 ) -> Result<(), MigrateError> {
-    let dialect = engine.dialect();
     for m in pending {
         report.migrations.push(m.label());
-        let statements = m.up.statements(dialect)?;
+        let statements = m.up.statements();
         let run = !(in_transaction && m.no_transaction());
         if !run {
             report.notes.push(format!(

@@ -24,6 +24,8 @@ pub struct Script {
     pub directives: Directives,
     /// Directives that look mistyped or misplaced (and are therefore ignored).
     pub directive_warnings: Vec<String>,
+    /// The statements, split once as the database's own shell would.
+    statements: Vec<Statement>,
 }
 
 impl Script {
@@ -36,12 +38,12 @@ impl Script {
             path: path.to_path_buf(),
             reason: "it is not valid UTF-8; save it as UTF-8".into(),
         })?;
-        let canonical = dbwarden_sql::canonical_text(&text, dialect).map_err(|e| {
-            MigrateError::InvalidFile {
-                path: path.to_path_buf(),
-                reason: e.to_string(),
-            }
-        })?;
+        let invalid = |e: dbwarden_sql::SplitError| MigrateError::InvalidFile {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
+        let canonical = dbwarden_sql::canonical_text(&text, dialect).map_err(invalid)?;
+        let statements = dbwarden_sql::split(&text, dialect).map_err(invalid)?;
         Ok(Script {
             path: path.to_path_buf(),
             checksum: sha256_hex(text.as_bytes()),
@@ -52,15 +54,13 @@ impl Script {
                 .map(|w| format!("{}: {w}", path.display()))
                 .collect(),
             text,
+            statements,
         })
     }
 
     /// The script's statements, split as the database's own shell would.
-    pub fn statements(&self, dialect: Dialect) -> Result<Vec<Statement>, MigrateError> {
-        dbwarden_sql::split(&self.text, dialect).map_err(|e| MigrateError::InvalidFile {
-            path: self.path.clone(),
-            reason: e.to_string(),
-        })
+    pub fn statements(&self) -> &[Statement] {
+        &self.statements
     }
 }
 
