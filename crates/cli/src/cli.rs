@@ -127,6 +127,95 @@ pub enum Command {
     /// Versioned migrations: new, status, up, down, verify, baseline, rehash.
     #[command(subcommand)]
     Migrate(MigrateCommand),
+    /// Native, compressed backups with checksums: create, verify, restore, list.
+    #[command(subcommand)]
+    Backup(BackupCommand),
+    /// Fingerprints of every table (rows, NULLs, distinct keys, checksums), saved and compared.
+    #[command(subcommand)]
+    Validate(ValidateCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Back up the whole database, or the tables named, into one file.
+    Create {
+        /// Only these tables (repeatable; `name` or `schema.name`).
+        #[arg(long = "table", value_name = "TABLE")]
+        tables: Vec<String>,
+        /// The file to write (default: backups/YYYYMMDD_HHMMSS.dbwb).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Verify the backup right after writing it.
+        #[arg(long)]
+        verify: bool,
+    },
+    /// Re-read every byte against the checksums, restore into a scratch database and compare
+    /// fingerprints with the manifest; mark the backup verified.
+    Verify {
+        /// The backup file.
+        file: PathBuf,
+        /// Where the scratch database is created (default: the database URL).
+        #[arg(long, value_name = "URL")]
+        dev_url: Option<String>,
+    },
+    /// Restore a backup into the database (refuses to overwrite rows without --force).
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Only these tables (repeatable).
+        #[arg(long = "table", value_name = "TABLE")]
+        tables: Vec<String>,
+        /// Replace the rows of tables that already hold rows.
+        #[arg(long)]
+        force: bool,
+    },
+    /// List the backups in a folder with their tables, rows and verification.
+    List {
+        /// The folder.
+        #[arg(default_value = "backups")]
+        dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ValidateCommand {
+    /// Fingerprint every table (or those named) and write the snapshot as JSON.
+    Snapshot {
+        /// Where to write it (default: stdout).
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Only these tables (repeatable).
+        #[arg(long = "table", value_name = "TABLE")]
+        tables: Vec<String>,
+        /// Also a checksum per column (slower; lets a comparison name the column).
+        #[arg(long)]
+        column_checksums: bool,
+    },
+    /// Compare two snapshots (or a snapshot with the live database) and explain every
+    /// difference. Exit 4 when they differ in ways the migration did not intend.
+    Compare {
+        /// The snapshot taken before.
+        before: PathBuf,
+        /// The snapshot after (default: the live database now).
+        after: Option<PathBuf>,
+        /// A migration script whose intended changes are expected (repeatable).
+        #[arg(long, value_name = "FILE")]
+        migration: Vec<PathBuf>,
+    },
+}
+
+/// What `dbwarden lint` checks the SQL for: the engine, and the server version when known.
+#[derive(Debug, Args, Clone)]
+pub struct LintTarget {
+    /// The engine the SQL is for (default: from --target-version or the database URL).
+    #[arg(long)]
+    pub dialect: Option<String>,
+    /// The server version the migrations run on, for rules whose verdict depends on it:
+    /// `postgres:11`, `11`, `mysql:8.0.28`, `mariadb:10.4`, `sqlite:3.35` (a bare number is for
+    /// the dialect; on MySQL, 10 and later are MariaDB). Without it the rules assume
+    /// PostgreSQL 12+, MySQL 8.0.29+, MariaDB 10.4+.
+    #[arg(long, value_name = "VERSION")]
+    pub target_version: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -189,6 +278,10 @@ pub enum MigrateCommand {
         /// Do not lint pending migrations before applying them.
         #[arg(long)]
         no_lint: bool,
+        /// A backup holding the tables that destructive statements touch; it is verified
+        /// (checksums and a scratch restore) before anything runs.
+        #[arg(long, value_name = "FILE")]
+        backup: Option<PathBuf>,
         #[command(flatten)]
         lock: LockArgs,
     },

@@ -93,3 +93,21 @@ impl From<dbwarden::config::ProjectConfigError> for Failure {
         Failure::new(Exit::Usage, "configuration", e.to_string())
     }
 }
+
+impl From<dbwarden::backup::BackupError> for Failure {
+    fn from(e: dbwarden::backup::BackupError) -> Self {
+        use dbwarden::backup::BackupError as B;
+        let (exit, kind) = match &e {
+            B::Engine(inner) => engine_kind(inner),
+            B::Io { .. } => (Exit::Failure, "io"),
+            B::Exists(_) | B::UnknownTable { .. } | B::WrongEngine { .. } => {
+                (Exit::Usage, "invalid_input")
+            }
+            B::Corrupt { .. } => (Exit::Failure, "backup_corrupt"),
+            B::WouldOverwrite { .. } => (Exit::Refused, "refused"),
+            B::FingerprintMismatch { .. } => (Exit::Failure, "fingerprint_mismatch"),
+            _ => (Exit::Failure, "failure"),
+        };
+        Failure::new(exit, kind, e.to_string())
+    }
+}

@@ -341,7 +341,7 @@ on_every_engine!(waiting_runner_names_the_lock_holder);
 
 /// `migrate up` lints pending migrations first: an unallowed error refuses the whole run
 /// (nothing applied, exit 3); an in-file allow with a reason lets it run and is logged;
-/// destructive statements need --allow-destructive.
+/// destructive statements need --allow-destructive and a verified backup of their tables.
 #[tokio::test(flavor = "multi_thread")]
 async fn up_refuses_unsafe_migrations_unless_allowed() {
     let db = test_db!(Server::Postgres);
@@ -397,10 +397,35 @@ async fn up_refuses_unsafe_migrations_unless_allowed() {
         .assert_code(3)
         .assert_stderr_mentions(&["drop-table"]);
     assert!(probe.has_table("items").await);
+    // Allowed, but still refused: no verified backup holds the table's rows.
+    probe.execute("INSERT INTO items VALUES (1, 'kept')").await;
     project
         .run(&["migrate", "up", "--allow-destructive"])
+        .assert_code(3)
+        .assert_stderr_mentions(&["0003_drop.up.sql:1", "no verified backup of items", "--backup"]);
+    assert!(probe.has_table("items").await);
+    // A backup of another table does not cover it.
+    probe.execute("CREATE TABLE other (id int)").await;
+    project
+        .run(&["backup", "create", "--table", "other", "-o", "other.dbwb"])
+        .assert_code(0);
+    project
+        .run(&["migrate", "up", "--allow-destructive", "--backup", "other.dbwb"])
+        .assert_code(3)
+        .assert_stderr_mentions(&["no verified backup of items"]);
+    assert!(probe.has_table("items").await);
+    project
+        .run(&["backup", "create", "--table", "items", "-o", "items.dbwb"])
+        .assert_code(0);
+    project
+        .run(&["migrate", "up", "--allow-destructive", "--backup", "items.dbwb"])
         .assert_code(0);
     assert!(!probe.has_table("items").await);
+    // The backup brings the rows back.
+    project
+        .run(&["backup", "restore", "items.dbwb"])
+        .assert_code(0);
+    assert_eq!(probe.count("items").await, 1);
 }
 
 /// A failed CREATE UNIQUE INDEX CONCURRENTLY leaves an INVALID index; `--resume` refuses until

@@ -4,6 +4,7 @@
 //! rendering) is re-exported from `dbwarden-core`; engines come from `dbwarden-engine`; this
 //! crate adds the migration runner, project detection, configuration and the event log.
 
+pub mod backup;
 pub mod config;
 pub mod demo;
 pub mod detect;
@@ -12,6 +13,7 @@ pub mod migrate;
 pub mod planner;
 pub mod rename_comments;
 pub mod schema_source;
+pub mod validate;
 
 pub use dbwarden_core as core;
 pub use dbwarden_engine as engine;

@@ -216,20 +216,33 @@ async fn apply_file(engine: &mut dyn Engine, file: &Path) -> Result<(), SourceEr
 
 /// Creates a scratch database next to `dev`, runs `work` on it, and drops it whatever
 /// happened: on success, on error, and on Ctrl-C.
-pub async fn with_scratch<T>(
+pub async fn with_scratch<T, E>(
     dev: &ConnectionUrl,
-    work: impl AsyncFnOnce(&mut dyn Engine) -> Result<T, SourceError>,
-) -> Result<T, SourceError> {
+    work: impl AsyncFnOnce(&mut dyn Engine) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<EngineError> + From<Interrupted>,
+{
     let mut admin = connect(dev).await?;
     let name = scratch_name("scratch");
     let mut scratch = admin.create_scratch(&name).await?;
     let outcome = tokio::select! {
         result = work(scratch.as_mut()) => result,
-        _ = tokio::signal::ctrl_c() => Err(SourceError::Interrupted),
+        _ = tokio::signal::ctrl_c() => Err(Interrupted.into()),
     };
     drop(scratch);
     if let Err(e) = admin.drop_scratch(&name).await {
         tracing::warn!("could not drop scratch database {name}: {e}; drop it by hand");
     }
     outcome
+}
+
+/// The user pressed Ctrl-C while work ran on a scratch database (which was then dropped).
+#[derive(Debug, Clone, Copy)]
+pub struct Interrupted;
+
+impl From<Interrupted> for SourceError {
+    fn from(_: Interrupted) -> Self {
+        SourceError::Interrupted
+    }
 }

@@ -6,16 +6,22 @@
 //! with bound parameters, takes the database-level migration lock, and introspects the
 //! database into the core [`Schema`](dbwarden_core::Schema) model.
 
+pub mod data;
 pub mod error;
 pub mod mysql;
 pub mod postgres;
+pub mod rowcodec;
 pub mod sqlite;
 mod tls;
 pub mod url;
 pub mod value;
 
 use async_trait::async_trait;
-use dbwarden_core::{Dialect, Schema};
+use dbwarden_core::{Dialect, QualifiedName, Schema, Table};
+
+pub use data::{
+    ChunkReceiver, ChunkSender, FingerprintSpec, RowFormat, SequencePosition, TableFingerprint,
+};
 
 pub use error::EngineError;
 pub use url::{ConnectionUrl, TlsMode};
@@ -124,6 +130,53 @@ pub trait Engine: Send {
 
     /// Drops a scratch database made by [`Engine::create_scratch`].
     async fn drop_scratch(&mut self, name: &str) -> Result<(), EngineError>;
+
+    /// Starts a read-only transaction that sees one consistent snapshot of every table, so a
+    /// backup's tables and fingerprints agree with each other. End it with `rollback`.
+    async fn begin_snapshot(&mut self) -> Result<(), EngineError>;
+
+    /// Streams the rows of `table` (only `columns`, in that order) into `out` in this engine's
+    /// [`RowFormat`], and returns how many rows went out.
+    async fn dump_rows(
+        &mut self,
+        table: &QualifiedName,
+        columns: &[String],
+        out: ChunkSender,
+    ) -> Result<u64, EngineError>;
+
+    /// Inserts the rows arriving on `input` (as [`Engine::dump_rows`] wrote them) into
+    /// `table`, and returns how many were inserted. The caller owns the transaction, and must
+    /// not commit when the producer of `input` failed: a stream cut short looks complete here.
+    async fn load_rows(
+        &mut self,
+        table: &QualifiedName,
+        columns: &[String],
+        input: ChunkReceiver,
+    ) -> Result<u64, EngineError>;
+
+    /// Measures a table: rows, NULLs per column, distinct keys, content checksums.
+    async fn fingerprint(
+        &mut self,
+        table: &QualifiedName,
+        spec: &FingerprintSpec,
+    ) -> Result<TableFingerprint, EngineError>;
+
+    /// Where the table's identity, serial or auto-increment numbering stands.
+    async fn sequence_positions(
+        &mut self,
+        table: &Table,
+    ) -> Result<Vec<SequencePosition>, EngineError>;
+
+    /// Sets the table's numbering back to `positions` after a restore.
+    async fn restore_sequence_positions(
+        &mut self,
+        table: &QualifiedName,
+        positions: &[SequencePosition],
+    ) -> Result<(), EngineError>;
+
+    /// The catalog's estimate of the table's rows (for progress and impact; not exact), when
+    /// the engine keeps one.
+    async fn estimated_rows(&mut self, table: &QualifiedName) -> Result<Option<u64>, EngineError>;
 }
 
 /// A scratch database name no other run uses: `dbw_scratch_<pid>_<nanos>`.

@@ -6,7 +6,7 @@ use crate::exit::{Exit, Failure};
 use crate::output::{Style, paint, print_json, println_safe, progress, table};
 use dbwarden::events::EventLog;
 use dbwarden::migrate::{
-    DownTarget, MigrationSet, MigrationState, Progress, RunOptions, Runner, create_migration,
+    BackupRequirement, DownTarget, MigrationSet, MigrationState, Progress, RunOptions, Runner, create_migration,
 };
 use serde_json::json;
 use std::time::Duration;
@@ -76,11 +76,24 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
         }
         _ => None,
     };
+    let backup = match &cmd {
+        MigrateCommand::Up {
+            backup: Some(file),
+            dry_run: false,
+            ..
+        } => {
+            let mut engine_for_name = dbwarden::engine::connect(&url).await?;
+            let database = engine_for_name.server_info().await?.database;
+            Some(verified_cover(&url, file, &database, global.json).await?)
+        }
+        _ => None,
+    };
     let options = RunOptions {
         lock_timeout: Duration::from_secs(lock.lock_timeout),
         allow_out_of_order,
         resume,
         lint,
+        backup: BackupRequirement::Enforce(backup),
     };
     let json = global.json;
     let mut runner = Runner::new(engine, set, url.redacted(), options)
@@ -363,4 +376,39 @@ fn print_dry_run(report: &dbwarden::migrate::DryRunReport) {
     for n in &report.notes {
         println_safe(&format!("{} {n}", paint("note:", Style::Warn, false)));
     }
+}
+
+/// Verifies `file` (checksums, then a scratch restore) and checks it was taken from this
+/// database; returns what it covers.
+async fn verified_cover(
+    url: &dbwarden::engine::ConnectionUrl,
+    file: &std::path::Path,
+    database: &str,
+    json: bool,
+) -> Result<dbwarden::backup::BackupCover, Failure> {
+    progress(json, &format!("verifying backup {} ...", file.display()));
+    let report = dbwarden::backup::verify(file, url).await?;
+    let reader = dbwarden::backup::BackupReader::open(file)?;
+    if reader.manifest.source.database != database {
+        return Err(Failure::new(
+            Exit::Usage,
+            "invalid_input",
+            format!(
+                "backup {} was taken from database {}, not {database}: take a backup of this database",
+                file.display(),
+                reader.manifest.source.database
+            ),
+        ));
+    }
+    progress(
+        json,
+        &format!(
+            "backup verified: {} tables, {} rows restored into a scratch database with equal fingerprints",
+            report.tables, report.rows
+        ),
+    );
+    Ok(dbwarden::backup::BackupCover::of(
+        file.to_path_buf(),
+        &reader.manifest,
+    ))
 }

@@ -1,5 +1,6 @@
 //! One module per command; each parses nothing and prints its own result.
 
+mod backup;
 mod demo;
 mod detect;
 mod diff;
@@ -7,6 +8,7 @@ mod inspect;
 mod lint;
 mod migrate;
 mod plan;
+mod validate;
 
 use crate::cli::{Cli, Command, GlobalArgs};
 use crate::exit::{Exit, Failure};
@@ -77,6 +79,8 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
         }
         Command::Inspect { format } => inspect::run(&cli.global, format).await,
         Command::Migrate(cmd) => migrate::run(&cli.global, cmd).await,
+        Command::Backup(cmd) => backup::run(&cli.global, cmd).await,
+        Command::Validate(cmd) => validate::run(&cli.global, cmd).await,
     }
 }
 

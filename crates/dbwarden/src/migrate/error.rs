@@ -156,6 +156,14 @@ pub enum MigrateError {
         /// One line per blocking finding.
         findings: String,
     },
+    /// Destructive statements without a verified backup of their tables.
+    #[error(
+        "pending migrations destroy data that no verified backup holds; nothing was applied:\n{statements}\nTake a backup and verify it (`dbwarden backup create --table TABLE --verify -o FILE`), then pass `--backup FILE` (verified again before use); or run `dbwarden apply`, which takes and verifies one itself"
+    )]
+    BackupRequired {
+        /// One line per uncovered statement.
+        statements: String,
+    },
     /// `--resume` cannot continue safely.
     #[error("cannot resume: {0}")]
     ResumeMismatch(String),
@@ -256,6 +264,7 @@ impl MigrateError {
                 | MigrateError::PartiallyApplied { .. }
                 | MigrateError::RollbackStopped { .. }
                 | MigrateError::LintRefused { .. }
+                | MigrateError::BackupRequired { .. }
                 | MigrateError::ResumeMismatch(_)
                 | MigrateError::Irreversible(_)
                 | MigrateError::DryRunUnsupported(_)

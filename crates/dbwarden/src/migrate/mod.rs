@@ -20,7 +20,7 @@ pub use report::{
     AppliedMigration, DownReport, DryRunReport, DryRunStatement, MigrationState, Progress,
     StatusEntry, StatusReport, UpReport,
 };
-pub use runner::{DownTarget, RunOptions, Runner};
+pub use runner::{BackupRequirement, DownTarget, RunOptions, Runner};
 pub use source::{Migration, MigrationSet, Script, sha256_hex, slug};
 
 /// The name of the database-level lock every runner takes.

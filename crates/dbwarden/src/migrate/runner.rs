@@ -33,6 +33,8 @@ pub struct RunOptions {
     /// Lint every pending migration before anything runs and refuse unallowed errors; `None`
     /// skips the lint (for callers that lint themselves).
     pub lint: Option<dbwarden_lint::LintConfig>,
+    /// Whether destructive statements need a verified backup covering their tables.
+    pub backup: BackupRequirement,
 }
 
 impl Default for RunOptions {
@@ -42,8 +44,19 @@ impl Default for RunOptions {
             allow_out_of_order: false,
             resume: false,
             lint: Some(dbwarden_lint::LintConfig::default()),
+            backup: BackupRequirement::Enforce(None),
         }
     }
+}
+
+/// The backup rule for `up`: a destructive statement runs only when a verified backup holds
+/// the tables it destroys.
+#[derive(Debug, Clone)]
+pub enum BackupRequirement {
+    /// Refuse destructive statements the backup (if any) does not cover.
+    Enforce(Option<crate::backup::BackupCover>),
+    /// The caller has checked already.
+    CheckedByCaller,
 }
 
 /// What `down` rolls back.
@@ -503,6 +516,19 @@ impl Runner {
         let pending = self.pending(&rows, to);
         let remaining = self.pending(&rows, None).len() - pending.len();
         self.check_pending(&pending, &rows)?;
+        if let BackupRequirement::Enforce(cover) = &self.options.backup {
+            let mut to_check: Vec<Migration> = pending.clone();
+            if let Some((m, _)) = &resume {
+                to_check.push(m.clone());
+            }
+            let uncovered =
+                crate::backup::uncovered_statements(&to_check, self.dialect(), cover.as_ref());
+            if !uncovered.is_empty() {
+                return Err(MigrateError::BackupRequired {
+                    statements: uncovered.join("\n"),
+                });
+            }
+        }
 
         let mut applied = Vec::new();
         if let Some((m, row)) = resume {

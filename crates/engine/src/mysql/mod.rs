@@ -3,13 +3,17 @@
 //! Both commit DDL implicitly (MySQL manual, "Statements That Cause an Implicit Commit"), so
 //! [`Capabilities::transactional_ddl`] is false and the runner records progress per statement.
 
+mod data;
 mod introspect;
 
+use crate::data::{
+    ChunkReceiver, ChunkSender, FingerprintSpec, SequencePosition, TableFingerprint,
+};
 use crate::url::{ConnectionUrl, TlsMode};
 use crate::value::{Row, Value};
 use crate::{Capabilities, Engine, EngineError, Executed, LockHolder, ServerInfo};
 use async_trait::async_trait;
-use dbwarden_core::{Dialect, Schema};
+use dbwarden_core::{Dialect, QualifiedName, Schema, Table};
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, OptsBuilder, SslOpts};
 
@@ -123,6 +127,15 @@ fn to_mysql(value: &Value) -> mysql_async::Value {
         Value::Text(s) => mysql_async::Value::Bytes(s.clone().into_bytes()),
         Value::Bytes(b) => mysql_async::Value::Bytes(b.clone()),
         Value::Bool(b) => mysql_async::Value::Int(i64::from(*b)),
+    }
+}
+
+/// Like [`to_mysql`], without copying text and bytes.
+pub(crate) fn to_mysql_owned(value: Value) -> mysql_async::Value {
+    match value {
+        Value::Text(s) => mysql_async::Value::Bytes(s.into_bytes()),
+        Value::Bytes(b) => mysql_async::Value::Bytes(b),
+        other => to_mysql(&other),
     }
 }
 
@@ -317,6 +330,62 @@ impl Engine for MysqlEngine {
             .query_drop(format!("DROP DATABASE IF EXISTS {quoted}"))
             .await
             .map_err(sql_error)
+    }
+
+    async fn begin_snapshot(&mut self) -> Result<(), EngineError> {
+        self.conn
+            .query_drop("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            .await
+            .map_err(sql_error)?;
+        self.conn
+            .query_drop("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY")
+            .await
+            .map_err(sql_error)
+    }
+
+    async fn dump_rows(
+        &mut self,
+        table: &QualifiedName,
+        columns: &[String],
+        out: ChunkSender,
+    ) -> Result<u64, EngineError> {
+        data::dump_rows(&mut self.conn, table, columns, out).await
+    }
+
+    async fn load_rows(
+        &mut self,
+        table: &QualifiedName,
+        columns: &[String],
+        input: ChunkReceiver,
+    ) -> Result<u64, EngineError> {
+        data::load_rows(&mut self.conn, table, columns, input).await
+    }
+
+    async fn fingerprint(
+        &mut self,
+        table: &QualifiedName,
+        spec: &FingerprintSpec,
+    ) -> Result<TableFingerprint, EngineError> {
+        data::fingerprint(&mut self.conn, table, spec).await
+    }
+
+    async fn sequence_positions(
+        &mut self,
+        table: &Table,
+    ) -> Result<Vec<SequencePosition>, EngineError> {
+        data::sequence_positions(&mut self.conn, table).await
+    }
+
+    async fn restore_sequence_positions(
+        &mut self,
+        table: &QualifiedName,
+        positions: &[SequencePosition],
+    ) -> Result<(), EngineError> {
+        data::restore_sequence_positions(&mut self.conn, table, positions).await
+    }
+
+    async fn estimated_rows(&mut self, table: &QualifiedName) -> Result<Option<u64>, EngineError> {
+        data::estimated_rows(&mut self.conn, table).await
     }
 
     async fn table_names(&mut self) -> Result<Vec<String>, EngineError> {

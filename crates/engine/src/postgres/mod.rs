@@ -1,13 +1,17 @@
 //! PostgreSQL through `tokio-postgres`, with TLS through rustls.
 
+mod data;
 mod introspect;
 
+use crate::data::{
+    ChunkReceiver, ChunkSender, FingerprintSpec, SequencePosition, TableFingerprint,
+};
 use crate::tls::client_config;
 use crate::url::{ConnectionUrl, TlsMode};
 use crate::value::{Row, Value};
 use crate::{Capabilities, Engine, EngineError, Executed, LockHolder, ServerInfo};
 use async_trait::async_trait;
-use dbwarden_core::{Dialect, Schema};
+use dbwarden_core::{Dialect, QualifiedName, Schema, Table};
 use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use tokio_postgres::{Client, Config, SimpleQueryMessage};
 
@@ -419,6 +423,58 @@ impl Engine for PostgresEngine {
             .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
             .await
             .map_err(sql_error)
+    }
+
+    async fn begin_snapshot(&mut self) -> Result<(), EngineError> {
+        self.client
+            .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .await
+            .map_err(sql_error)
+    }
+
+    async fn dump_rows(
+        &mut self,
+        table: &QualifiedName,
+        columns: &[String],
+        out: ChunkSender,
+    ) -> Result<u64, EngineError> {
+        data::dump_rows(&self.client, table, columns, out).await
+    }
+
+    async fn load_rows(
+        &mut self,
+        table: &QualifiedName,
+        columns: &[String],
+        input: ChunkReceiver,
+    ) -> Result<u64, EngineError> {
+        data::load_rows(&self.client, table, columns, input).await
+    }
+
+    async fn fingerprint(
+        &mut self,
+        table: &QualifiedName,
+        spec: &FingerprintSpec,
+    ) -> Result<TableFingerprint, EngineError> {
+        data::fingerprint(&self.client, table, spec).await
+    }
+
+    async fn sequence_positions(
+        &mut self,
+        table: &Table,
+    ) -> Result<Vec<SequencePosition>, EngineError> {
+        data::sequence_positions(&self.client, table).await
+    }
+
+    async fn restore_sequence_positions(
+        &mut self,
+        table: &QualifiedName,
+        positions: &[SequencePosition],
+    ) -> Result<(), EngineError> {
+        data::restore_sequence_positions(&self.client, table, positions).await
+    }
+
+    async fn estimated_rows(&mut self, table: &QualifiedName) -> Result<Option<u64>, EngineError> {
+        data::estimated_rows(&self.client, table).await
     }
 
     async fn table_names(&mut self) -> Result<Vec<String>, EngineError> {

@@ -1,14 +1,18 @@
 //! SQLite through `rusqlite` (bundled, so nothing needs installing). Calls run on tokio's
 //! blocking pool because SQLite does its I/O on the calling thread.
 
+mod data;
 mod ddl_text;
 mod introspect;
 
+use crate::data::{
+    ChunkReceiver, ChunkSender, FingerprintSpec, SequencePosition, TableFingerprint,
+};
 use crate::url::ConnectionUrl;
 use crate::value::{Row, Value};
 use crate::{Capabilities, Engine, EngineError, Executed, LockHolder, ServerInfo};
 use async_trait::async_trait;
-use dbwarden_core::{Dialect, Schema};
+use dbwarden_core::{Dialect, QualifiedName, Schema, Table};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, ToSql};
 use std::sync::{Arc, Mutex};
@@ -370,6 +374,68 @@ impl Engine for SqliteEngine {
     async fn drop_scratch(&mut self, _name: &str) -> Result<(), EngineError> {
         // An in-memory database goes with its connection.
         Ok(())
+    }
+
+    async fn begin_snapshot(&mut self) -> Result<(), EngineError> {
+        // A deferred transaction takes its snapshot at the first read and keeps it.
+        self.with_conn(|conn| conn.execute_batch("BEGIN DEFERRED").map_err(sql_error))
+            .await
+    }
+
+    async fn dump_rows(
+        &mut self,
+        table: &QualifiedName,
+        columns: &[String],
+        out: ChunkSender,
+    ) -> Result<u64, EngineError> {
+        let (table, columns) = (table.clone(), columns.to_vec());
+        self.with_conn(move |conn| data::dump_rows(conn, &table, &columns, &out))
+            .await
+    }
+
+    async fn load_rows(
+        &mut self,
+        table: &QualifiedName,
+        columns: &[String],
+        mut input: ChunkReceiver,
+    ) -> Result<u64, EngineError> {
+        let (table, columns) = (table.clone(), columns.to_vec());
+        self.with_conn(move |conn| data::load_rows(conn, &table, &columns, &mut input))
+            .await
+    }
+
+    async fn fingerprint(
+        &mut self,
+        table: &QualifiedName,
+        spec: &FingerprintSpec,
+    ) -> Result<TableFingerprint, EngineError> {
+        let (table, spec) = (table.clone(), spec.clone());
+        self.with_conn(move |conn| data::fingerprint(conn, &table, &spec))
+            .await
+    }
+
+    async fn sequence_positions(
+        &mut self,
+        table: &Table,
+    ) -> Result<Vec<SequencePosition>, EngineError> {
+        let table = table.clone();
+        self.with_conn(move |conn| data::sequence_positions(conn, &table))
+            .await
+    }
+
+    async fn restore_sequence_positions(
+        &mut self,
+        table: &QualifiedName,
+        positions: &[SequencePosition],
+    ) -> Result<(), EngineError> {
+        let (table, positions) = (table.clone(), positions.to_vec());
+        self.with_conn(move |conn| data::restore_sequence_positions(conn, &table, &positions))
+            .await
+    }
+
+    async fn estimated_rows(&mut self, _table: &QualifiedName) -> Result<Option<u64>, EngineError> {
+        // SQLite keeps no row estimate outside ANALYZE's sqlite_stat1, which is often absent.
+        Ok(None)
     }
 
     async fn table_names(&mut self) -> Result<Vec<String>, EngineError> {

@@ -1,0 +1,414 @@
+//! Restoring a backup into a database.
+
+use super::manifest::TableEntry;
+use super::{BackupError, BackupReader, schema_subset};
+use crate::validate::{fingerprint_differences, fingerprint_spec};
+use dbwarden_core::{Dialect, Schema, Table};
+use dbwarden_engine::data::CHANNEL_CHUNKS;
+use dbwarden_engine::{Engine, Value};
+use serde::Serialize;
+use std::sync::Arc;
+
+/// How to restore.
+#[derive(Debug, Clone, Default)]
+pub struct RestoreOptions {
+    /// Replace the rows of tables that already hold rows (and recreate tables whose columns
+    /// no longer match the backup's).
+    pub force: bool,
+    /// Only these tables (`name` or `schema.name`); `None` for all in the backup.
+    pub tables: Option<Vec<String>>,
+}
+
+/// What happened to one table.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoredTable {
+    /// The table.
+    pub name: String,
+    /// Rows loaded.
+    pub rows: u64,
+    /// It did not exist and was created from the backup's definition.
+    pub created: bool,
+    /// Rows it held before, now replaced (with `force`).
+    pub replaced_rows: u64,
+}
+
+/// The outcome of a restore. Fingerprints of every restored table equal the backup's, or the
+/// restore reports an error.
+#[derive(Debug, Clone, Serialize)]
+pub struct RestoreSummary {
+    /// Per table.
+    pub tables: Vec<RestoredTable>,
+    /// Rows loaded in all.
+    pub rows: u64,
+}
+
+/// What must happen to one table before its rows can be loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Preparation {
+    /// Missing: create it.
+    Create,
+    /// Present and empty: load.
+    Load,
+    /// Present with rows: delete them, then load (force only).
+    Replace,
+    /// Present but lacking some of the backup's columns (a column was dropped since): add
+    /// them back as the backup defines them, then replace the rows (force only).
+    Reshape,
+}
+
+/// Restores the backup's tables into `engine`'s database. Refuses, changing nothing, when a
+/// table holds rows (or has other columns) and `force` is off. Then checks every restored
+/// table's fingerprint against the manifest.
+pub async fn restore(
+    engine: &mut dyn Engine,
+    reader: Arc<BackupReader>,
+    options: &RestoreOptions,
+) -> Result<RestoreSummary, BackupError> {
+    let manifest = &reader.manifest;
+    let dialect = engine.dialect();
+    if manifest.source.dialect != dialect {
+        return Err(BackupError::WrongEngine {
+            backup: manifest.source.product.clone(),
+            target: engine.server_info().await?.product,
+        });
+    }
+    let entries: Vec<TableEntry> = match &options.tables {
+        None => manifest.tables.clone(),
+        Some(names) => {
+            let mut chosen = Vec::new();
+            for name in names {
+                let table = super::find_table(&manifest.schema, name)?;
+                if let Some(entry) = manifest.table(&table.name) {
+                    chosen.push(entry.clone());
+                }
+            }
+            manifest
+                .tables
+                .iter()
+                .filter(|e| chosen.iter().any(|c| c.name == e.name))
+                .cloned()
+                .collect()
+        }
+    };
+    let target = engine.introspect().await?;
+    let mut plan = Vec::with_capacity(entries.len());
+    let mut refusals = Vec::new();
+    for entry in &entries {
+        let (preparation, rows, problem) = prepare(engine, &target, entry).await?;
+        if let Some(problem) = problem
+            && !options.force
+        {
+            refusals.push(problem);
+        }
+        plan.push((entry, preparation, rows));
+    }
+    if !refusals.is_empty() {
+        return Err(BackupError::WouldOverwrite {
+            tables: refusals.join("; "),
+        });
+    }
+    let to_create: Vec<Table> = plan
+        .iter()
+        .filter(|(_, p, _)| *p == Preparation::Create)
+        .filter_map(|(e, _, _)| manifest.schema.table(&e.name).cloned())
+        .collect();
+    let mut ddl = creation_ddl(&manifest.schema, &target, &to_create);
+    for (entry, _, _) in plan.iter().filter(|(_, p, _)| *p == Preparation::Reshape) {
+        ddl.extend(missing_columns_ddl(&manifest.schema, &target, &entry.name)?);
+    }
+    let outcome = load_all(engine, &reader, &plan, &ddl).await;
+    let summary = match outcome {
+        Ok(summary) => summary,
+        Err(e) => {
+            // MySQL committed the CREATE TABLEs: drop the (still empty) tables it created.
+            if dialect == Dialect::Mysql {
+                for table in to_create.iter().rev() {
+                    if plan
+                        .iter()
+                        .any(|(e, p, _)| e.name == table.name && *p == Preparation::Create)
+                    {
+                        let _ = engine
+                            .execute(&format!(
+                                "DROP TABLE IF EXISTS {}",
+                                table.name.quoted(dialect)
+                            ))
+                            .await;
+                    }
+                }
+            }
+            return Err(e);
+        }
+    };
+    let mut differences = Vec::new();
+    for entry in &entries {
+        let Some(table) = manifest.schema.table(&entry.name) else {
+            continue;
+        };
+        let found = engine
+            .fingerprint(&entry.name, &fingerprint_spec(table, false))
+            .await?;
+        for difference in fingerprint_differences(&entry.fingerprint, &found) {
+            differences.push(format!("table {}: {difference}", entry.name));
+        }
+    }
+    if !differences.is_empty() {
+        return Err(BackupError::FingerprintMismatch {
+            details: differences.join("; "),
+        });
+    }
+    Ok(summary)
+}
+
+/// Decides what a table needs, and says why it would be refused without `force`.
+async fn prepare(
+    engine: &mut dyn Engine,
+    target: &Schema,
+    entry: &TableEntry,
+) -> Result<(Preparation, u64, Option<String>), BackupError> {
+    let Some(existing) = target.table(&entry.name) else {
+        return Ok((Preparation::Create, 0, None));
+    };
+    let missing: Vec<&String> = entry
+        .columns
+        .iter()
+        .filter(|c| existing.column(c).is_none())
+        .collect();
+    let rows = engine
+        .query(
+            &format!(
+                "SELECT count(*) FROM {}",
+                entry.name.quoted(engine.dialect())
+            ),
+            &[],
+        )
+        .await?
+        .first()
+        .and_then(|r| r.first())
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
+        .max(0) as u64;
+    if !missing.is_empty() {
+        let names: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
+        return Ok((
+            Preparation::Reshape,
+            rows,
+            Some(format!(
+                "{} lacks the backup's columns {} (with --force they are added back and the rows replaced)",
+                entry.name,
+                names.join(", ")
+            )),
+        ));
+    }
+    if rows > 0 {
+        return Ok((
+            Preparation::Replace,
+            rows,
+            Some(format!("{} holds {rows} rows", entry.name)),
+        ));
+    }
+    Ok((Preparation::Load, 0, None))
+}
+
+/// DDL that creates `tables` from the backup's definitions, with the enums, sequences and
+/// namespaces they need that `target` lacks.
+fn creation_ddl(backup: &Schema, target: &Schema, tables: &[Table]) -> Vec<String> {
+    if tables.is_empty() {
+        return Vec::new();
+    }
+    let mut needed = schema_subset(backup, tables);
+    needed
+        .namespaces
+        .retain(|n| !target.namespaces.iter().any(|t| t.name == n.name) && n.name != "public");
+    needed
+        .enums
+        .retain(|e| !target.enums.iter().any(|t| t.name == e.name));
+    needed
+        .sequences
+        .retain(|s| !target.sequences.iter().any(|t| t.name == s.name));
+    // Foreign keys to tables that exist in the target stay.
+    for table in &mut needed.tables {
+        if let Some(original) = backup.table(&table.name) {
+            table.foreign_keys = original
+                .foreign_keys
+                .iter()
+                .filter(|fk| {
+                    tables.iter().any(|t| t.name == fk.referenced_table)
+                        || target.table(&fk.referenced_table).is_some()
+                })
+                .cloned()
+                .collect();
+        }
+    }
+    dbwarden_core::render::schema_statements(&needed)
+}
+
+/// The statements that add back the columns of `table` the target lacks, as the backup
+/// defines them (the diff and plan of the core, limited to added columns).
+fn missing_columns_ddl(
+    backup: &Schema,
+    target: &Schema,
+    table: &dbwarden_core::QualifiedName,
+) -> Result<Vec<String>, BackupError> {
+    use dbwarden_core::diff::{Change, Diff, RenameHints, diff};
+    let only = |schema: &Schema| {
+        let mut one = Schema::empty(schema.dialect);
+        one.tables.extend(schema.table(table).cloned());
+        one
+    };
+    let (from, to) = (only(target), only(backup));
+    let changes: Vec<Change> = diff(&from, &to, &RenameHints::default())
+        .changes
+        .into_iter()
+        .filter(|c| matches!(c, Change::AddColumn { .. }))
+        .collect();
+    let plan = dbwarden_core::plan::render_diff(
+        &from,
+        &to,
+        &Diff {
+            changes,
+            ..Diff::default()
+        },
+    )
+    .map_err(|e| BackupError::Corrupt {
+        what: format!("table {table}: its dropped columns cannot be added back: {e}"),
+    })?;
+    Ok(plan.steps.into_iter().map(|s| s.sql).collect())
+}
+
+/// Runs the DDL, deletes, loads and sequence positions, in one transaction where the engine
+/// allows it (MySQL commits DDL by itself, so there the tables are created first).
+async fn load_all(
+    engine: &mut dyn Engine,
+    reader: &Arc<BackupReader>,
+    plan: &[(&TableEntry, Preparation, u64)],
+    ddl: &[String],
+) -> Result<RestoreSummary, BackupError> {
+    let dialect = engine.dialect();
+    match dialect {
+        Dialect::Sqlite => {
+            // Must be set outside a transaction; checked with foreign_key_check before commit.
+            engine.execute("PRAGMA foreign_keys = OFF").await?;
+        }
+        Dialect::Mysql => {
+            engine.execute("SET foreign_key_checks = 0").await?;
+            for statement in ddl {
+                engine.execute(statement).await?;
+            }
+        }
+        Dialect::Postgres => {}
+    }
+    engine.begin().await?;
+    let result = load_in_transaction(engine, reader, plan, ddl).await;
+    let result = match result {
+        Ok(summary) => match engine.commit().await {
+            Ok(()) => Ok(summary),
+            Err(e) => Err(e.into()),
+        },
+        Err(e) => {
+            let _ = engine.rollback().await;
+            Err(e)
+        }
+    };
+    let after = match dialect {
+        Dialect::Sqlite => engine.execute("PRAGMA foreign_keys = ON").await.map(|_| ()),
+        Dialect::Mysql => engine
+            .execute("SET foreign_key_checks = 1")
+            .await
+            .map(|_| ()),
+        Dialect::Postgres => Ok(()),
+    };
+    let summary = result?;
+    after?;
+    // MySQL's ALTER TABLE ... AUTO_INCREMENT commits by itself: after the data.
+    if dialect == Dialect::Mysql {
+        for (entry, _, _) in plan {
+            engine
+                .restore_sequence_positions(&entry.name, &entry.sequences)
+                .await?;
+        }
+    }
+    Ok(summary)
+}
+
+async fn load_in_transaction(
+    engine: &mut dyn Engine,
+    reader: &Arc<BackupReader>,
+    plan: &[(&TableEntry, Preparation, u64)],
+    ddl: &[String],
+) -> Result<RestoreSummary, BackupError> {
+    let dialect = engine.dialect();
+    if dialect != Dialect::Mysql {
+        for statement in ddl {
+            engine.execute(statement).await?;
+        }
+    }
+    // Children first, so foreign keys from them do not block the deletes.
+    for (entry, preparation, _) in plan.iter().rev() {
+        if matches!(preparation, Preparation::Replace | Preparation::Reshape) {
+            engine
+                .execute(&format!("DELETE FROM {}", entry.name.quoted(dialect)))
+                .await?;
+        }
+    }
+    let mut tables = Vec::with_capacity(plan.len());
+    for (entry, preparation, before) in plan {
+        let (tx, rx) = tokio::sync::mpsc::channel(CHANNEL_CHUNKS);
+        let source = Arc::clone(reader);
+        let read_entry = (*entry).clone();
+        let format = reader.manifest.row_format;
+        let reading =
+            tokio::task::spawn_blocking(move || source.read_table(&read_entry, format, Some(&tx)));
+        let loaded = engine.load_rows(&entry.name, &entry.columns, rx).await;
+        let read = reading.await.map_err(|e| BackupError::Corrupt {
+            what: format!("the reading thread failed: {e}"),
+        })?;
+        // A damaged file is the more useful message: the load only saw the stream stop.
+        read?;
+        let loaded = loaded?;
+        if loaded != entry.rows {
+            return Err(BackupError::table(
+                entry,
+                format!(
+                    "{loaded} rows were loaded but the backup holds {}",
+                    entry.rows
+                ),
+            ));
+        }
+        if dialect != Dialect::Mysql {
+            engine
+                .restore_sequence_positions(&entry.name, &entry.sequences)
+                .await?;
+        }
+        tables.push(RestoredTable {
+            name: entry.name.to_string(),
+            rows: loaded,
+            created: *preparation == Preparation::Create,
+            replaced_rows: if *preparation == Preparation::Load {
+                0
+            } else {
+                *before
+            },
+        });
+    }
+    if dialect == Dialect::Sqlite {
+        let broken = engine.query("PRAGMA foreign_key_check", &[]).await?;
+        for (entry, _, _) in plan {
+            let name = entry.name.name.as_str();
+            let found = broken
+                .iter()
+                .filter(|row| row.first().and_then(Value::as_string).as_deref() == Some(name))
+                .count() as u64;
+            if found > entry.broken_foreign_keys {
+                return Err(BackupError::Corrupt {
+                    what: format!(
+                        "after loading, table {} has {found} rows whose foreign keys point nowhere \
+                         (the source had {}); nothing was restored",
+                        entry.name, entry.broken_foreign_keys
+                    ),
+                });
+            }
+        }
+    }
+    let rows = tables.iter().map(|t| t.rows).sum();
+    Ok(RestoreSummary { tables, rows })
+}

@@ -1,0 +1,277 @@
+//! Row streams and fingerprints on PostgreSQL: `COPY ... TO STDOUT` / `FROM STDIN` in text
+//! format, and fingerprints computed by the server in one scan.
+
+use super::sql_error;
+use crate::EngineError;
+use crate::data::{
+    CHUNK_BYTES, ChunkReceiver, ChunkSender, FingerprintSpec, SequencePosition, TableFingerprint,
+    key_label,
+};
+use dbwarden_core::dialect::quote_ident_list;
+use dbwarden_core::{Dialect, QualifiedName, Table, quote_ident, quote_literal};
+use futures_util::{SinkExt, StreamExt};
+use tokio_postgres::{Client, SimpleQueryMessage};
+
+/// Settings that make the text format the same whatever the server's or role's defaults:
+/// ISO dates, UTC offsets, hex bytea, floats at full precision. `SET LOCAL` ends with the
+/// transaction the caller holds, so the session is left as it was.
+const STABLE_TEXT: &str = "SET LOCAL datestyle = 'ISO, YMD'; SET LOCAL intervalstyle = 'postgres'; \
+     SET LOCAL extra_float_digits = 3; SET LOCAL bytea_output = 'hex'; SET LOCAL timezone = 'UTC'";
+
+fn receiver_gone() -> EngineError {
+    EngineError::Driver("the backup writer stopped reading rows".into())
+}
+
+pub(super) async fn dump_rows(
+    client: &Client,
+    table: &QualifiedName,
+    columns: &[String],
+    out: ChunkSender,
+) -> Result<u64, EngineError> {
+    client.batch_execute(STABLE_TEXT).await.map_err(sql_error)?;
+    let sql = format!(
+        "COPY {} ({}) TO STDOUT",
+        table.quoted(Dialect::Postgres),
+        quote_ident_list(Dialect::Postgres, columns)
+    );
+    let stream = client.copy_out(&sql).await.map_err(sql_error)?;
+    let mut stream = std::pin::pin!(stream);
+    let mut rows = 0u64;
+    let mut buffer = Vec::with_capacity(CHUNK_BYTES + 64 * 1024);
+    while let Some(data) = stream.next().await {
+        let data = data.map_err(sql_error)?;
+        // Text format escapes newlines inside values, so each raw newline ends a row.
+        rows += data.iter().filter(|&&b| b == b'\n').count() as u64;
+        buffer.extend_from_slice(&data);
+        if buffer.len() >= CHUNK_BYTES {
+            let full = std::mem::replace(&mut buffer, Vec::with_capacity(CHUNK_BYTES + 64 * 1024));
+            out.send(full).await.map_err(|_| receiver_gone())?;
+        }
+    }
+    if !buffer.is_empty() {
+        out.send(buffer).await.map_err(|_| receiver_gone())?;
+    }
+    Ok(rows)
+}
+
+pub(super) async fn load_rows(
+    client: &Client,
+    table: &QualifiedName,
+    columns: &[String],
+    mut input: ChunkReceiver,
+) -> Result<u64, EngineError> {
+    client.batch_execute(STABLE_TEXT).await.map_err(sql_error)?;
+    let sql = format!(
+        "COPY {} ({}) FROM STDIN",
+        table.quoted(Dialect::Postgres),
+        quote_ident_list(Dialect::Postgres, columns)
+    );
+    let sink = client.copy_in(&sql).await.map_err(sql_error)?;
+    let mut sink = std::pin::pin!(sink);
+    while let Some(chunk) = input.recv().await {
+        sink.send(bytes::Bytes::from(chunk))
+            .await
+            .map_err(sql_error)?;
+    }
+    sink.as_mut().finish().await.map_err(sql_error)
+}
+
+/// Runs a query of text results (the simple protocol returns every value as text).
+async fn text_rows(client: &Client, sql: &str) -> Result<Vec<Vec<Option<String>>>, EngineError> {
+    let messages = client.simple_query(sql).await.map_err(sql_error)?;
+    Ok(messages
+        .into_iter()
+        .filter_map(|m| match m {
+            SimpleQueryMessage::Row(row) => Some(
+                (0..row.len())
+                    .map(|i| row.get(i).map(str::to_owned))
+                    .collect(),
+            ),
+            _ => None,
+        })
+        .collect())
+}
+
+fn number(value: Option<&Option<String>>, what: &str) -> Result<u64, EngineError> {
+    value
+        .and_then(|v| v.as_deref())
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| EngineError::Driver(format!("fingerprint query returned no {what}")))
+}
+
+pub(super) async fn fingerprint(
+    client: &Client,
+    table: &QualifiedName,
+    spec: &FingerprintSpec,
+) -> Result<TableFingerprint, EngineError> {
+    client.batch_execute(STABLE_TEXT).await.map_err(sql_error)?;
+    let q = |c: &String| quote_ident(Dialect::Postgres, c);
+    // hashtextextended (PostgreSQL 11+) is the server's own 64-bit text hash: cheap enough to
+    // run over every row, and summed as numeric so the order of rows does not matter.
+    let mut select = vec!["count(*)::text".to_owned()];
+    select.extend(
+        spec.columns
+            .iter()
+            .map(|c| format!("count({})::text", q(c))),
+    );
+    let row = format!(
+        "ROW({})",
+        spec.columns.iter().map(q).collect::<Vec<_>>().join(", ")
+    );
+    select.push(format!(
+        "coalesce(sum(hashtextextended({row}::text, 0)), 0)::text"
+    ));
+    if spec.column_checksums {
+        select.extend(spec.columns.iter().map(|c| {
+            format!(
+                "coalesce(sum(hashtextextended({}::text, 0)), 0)::text",
+                q(c)
+            )
+        }));
+    }
+    let sql = format!(
+        "SELECT {} FROM {}",
+        select.join(", "),
+        table.quoted(Dialect::Postgres)
+    );
+    let rows = text_rows(client, &sql).await?;
+    let values = rows.into_iter().next().unwrap_or_default();
+    let total = number(values.first(), "row count")?;
+    let mut nulls = indexmap::IndexMap::new();
+    for (i, column) in spec.columns.iter().enumerate() {
+        let non_null = number(values.get(i + 1), "null count")?;
+        nulls.insert(column.clone(), total.saturating_sub(non_null));
+    }
+    let checksum_at = spec.columns.len() + 1;
+    let checksum = values
+        .get(checksum_at)
+        .cloned()
+        .flatten()
+        .unwrap_or_default();
+    let mut column_checksums = indexmap::IndexMap::new();
+    if spec.column_checksums {
+        for (i, column) in spec.columns.iter().enumerate() {
+            let sum = values
+                .get(checksum_at + 1 + i)
+                .cloned()
+                .flatten()
+                .unwrap_or_default();
+            column_checksums.insert(column.clone(), sum);
+        }
+    }
+    let mut distinct = indexmap::IndexMap::new();
+    for key in &spec.unique_keys {
+        let not_null = key
+            .iter()
+            .map(|c| format!("{} IS NOT NULL", q(c)))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        let sql = format!(
+            "SELECT count(*)::text FROM (SELECT DISTINCT {} FROM {} WHERE {not_null}) AS keys",
+            quote_ident_list(Dialect::Postgres, key),
+            table.quoted(Dialect::Postgres)
+        );
+        let rows = text_rows(client, &sql).await?;
+        distinct.insert(
+            key_label(key),
+            number(rows.first().and_then(|r| r.first()), "distinct count")?,
+        );
+    }
+    Ok(TableFingerprint {
+        rows: total,
+        nulls,
+        distinct,
+        checksum,
+        column_checksums,
+    })
+}
+
+/// The sequence behind a column (identity or serial), as a quoted qualified name.
+async fn column_sequence(
+    client: &Client,
+    table: &QualifiedName,
+    column: &str,
+) -> Result<Option<String>, EngineError> {
+    let sql = format!(
+        "SELECT pg_get_serial_sequence({}, {})",
+        quote_literal(Dialect::Postgres, &table.quoted(Dialect::Postgres)),
+        quote_literal(Dialect::Postgres, column)
+    );
+    let rows = text_rows(client, &sql).await?;
+    Ok(rows
+        .into_iter()
+        .next()
+        .and_then(|r| r.into_iter().next().flatten()))
+}
+
+pub(super) async fn sequence_positions(
+    client: &Client,
+    table: &Table,
+) -> Result<Vec<SequencePosition>, EngineError> {
+    let mut positions = Vec::new();
+    for column in &table.columns {
+        let numbered = column.identity.is_some()
+            || column
+                .default
+                .as_deref()
+                .is_some_and(|d| d.contains("nextval("));
+        if !numbered {
+            continue;
+        }
+        let Some(sequence) = column_sequence(client, &table.name, &column.name).await? else {
+            continue;
+        };
+        let rows = text_rows(
+            client,
+            &format!("SELECT last_value::text, is_called::text FROM {sequence}"),
+        )
+        .await?;
+        let row = rows.into_iter().next().unwrap_or_default();
+        let value = number(row.first(), "sequence value")?;
+        positions.push(SequencePosition {
+            column: column.name.clone(),
+            sequence,
+            value: i64::try_from(value).unwrap_or(i64::MAX),
+            is_called: matches!(row.get(1).cloned().flatten().as_deref(), Some("true" | "t")),
+        });
+    }
+    Ok(positions)
+}
+
+pub(super) async fn restore_sequence_positions(
+    client: &Client,
+    table: &QualifiedName,
+    positions: &[SequencePosition],
+) -> Result<(), EngineError> {
+    for position in positions {
+        // Look the sequence up again: in another database it may have another name.
+        let Some(sequence) = column_sequence(client, table, &position.column).await? else {
+            continue;
+        };
+        client
+            .batch_execute(&format!(
+                "SELECT setval({}, {}, {})",
+                quote_literal(Dialect::Postgres, &sequence),
+                position.value,
+                position.is_called
+            ))
+            .await
+            .map_err(sql_error)?;
+    }
+    Ok(())
+}
+
+pub(super) async fn estimated_rows(
+    client: &Client,
+    table: &QualifiedName,
+) -> Result<Option<u64>, EngineError> {
+    let sql = format!(
+        "SELECT greatest(reltuples, 0)::bigint::text FROM pg_class WHERE oid = {}::regclass",
+        quote_literal(Dialect::Postgres, &table.quoted(Dialect::Postgres))
+    );
+    let rows = text_rows(client, &sql).await?;
+    Ok(rows
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .and_then(|v| v.parse().ok()))
+}
