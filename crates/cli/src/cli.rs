@@ -127,6 +127,34 @@ pub enum Command {
     /// Versioned migrations: new, status, up, down, verify, baseline, rehash.
     #[command(subcommand)]
     Migrate(MigrateCommand),
+    /// The safe sequence for pending migrations: lint, impact, verified backup (when
+    /// destructive), validation, rehearsal on a scratch copy, apply, validation, report; rolled
+    /// back (down scripts, then the backup) when a step after the backup fails.
+    Apply {
+        /// Stop after this version.
+        #[arg(long, value_name = "VERSION")]
+        to: Option<String>,
+        /// Accept a lint rule's findings for this run (repeatable).
+        #[arg(long, value_name = "RULE")]
+        allow: Vec<String>,
+        /// Accept destructive statements (a verified backup is still taken first).
+        #[arg(long)]
+        allow_destructive: bool,
+        /// Do not lint.
+        #[arg(long)]
+        no_lint: bool,
+        /// When to rehearse on a scratch copy first.
+        #[arg(long, value_enum, default_value_t = RehearseMode::Auto)]
+        rehearse: RehearseMode,
+        /// Where backups are written.
+        #[arg(long, default_value = "backups", value_name = "DIR")]
+        backup_dir: PathBuf,
+        /// Where the report and zero-downtime checklist are written.
+        #[arg(long, default_value = ".dbwarden/reports", value_name = "DIR")]
+        report_dir: PathBuf,
+        #[command(flatten)]
+        lock: LockArgs,
+    },
     /// Native, compressed backups with checksums: create, verify, restore, list.
     #[command(subcommand)]
     Backup(BackupCommand),
@@ -228,6 +256,17 @@ pub enum LintFormat {
     Github,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
+}
+
+/// When `apply` rehearses.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RehearseMode {
+    /// For destructive or breaking migrations.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

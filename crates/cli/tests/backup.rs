@@ -120,7 +120,12 @@ fn assert_same_rows(table: &str, before: &[Vec<Value>], after: &[Vec<Value>]) {
                 let text = format!("{v:?}");
                 text.chars().take(80).collect::<String>()
             };
-            assert!(same, "{table} row {i} column {column}: {} became {}", show(x), show(y));
+            assert!(
+                same,
+                "{table} row {i} column {column}: {} became {}",
+                show(x),
+                show(y)
+            );
         }
         assert_eq!(b.len(), a.len(), "{table} row {i}: column counts differ");
     }
@@ -131,7 +136,8 @@ fn backup_path(project: &Project) -> PathBuf {
 }
 
 fn path_arg(path: &Path) -> &str {
-    path.to_str().unwrap_or_else(|| panic!("non-UTF-8 temp path"))
+    path.to_str()
+        .unwrap_or_else(|| panic!("non-UTF-8 temp path"))
 }
 
 /// Backup → verify → restore into an empty database gives the same rows, and numbering
@@ -143,7 +149,14 @@ async fn round_trip_is_exact(server: Server) {
     load_fixture(&mut probe).await;
     let project = Project::new(&source);
     let file = backup_path(&project);
-    let created = project.run(&["--json", "backup", "create", "--verify", "-o", path_arg(&file)]);
+    let created = project.run(&[
+        "--json",
+        "backup",
+        "create",
+        "--verify",
+        "-o",
+        path_arg(&file),
+    ]);
     created.assert_code(0);
     let report = created.json();
     assert_eq!(report["backup"]["verified"], true, "{created}");
@@ -155,7 +168,9 @@ async fn round_trip_is_exact(server: Server) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&file).map(|m| m.permissions().mode()).unwrap_or(0);
+        let mode = std::fs::metadata(&file)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0);
         assert_eq!(mode & 0o077, 0, "backup readable by others: {mode:o}");
     }
 
@@ -180,9 +195,17 @@ async fn round_trip_is_exact(server: Server) {
     restored.execute(insert).await;
     let next = "SELECT max(id) FROM kinds";
     assert_eq!(probe.scalar(next).await, 5);
-    assert_eq!(restored.scalar(next).await, 5, "identity restarted after restore");
-    probe.execute("INSERT INTO children (note) VALUES ('d')").await;
-    restored.execute("INSERT INTO children (note) VALUES ('d')").await;
+    assert_eq!(
+        restored.scalar(next).await,
+        5,
+        "identity restarted after restore"
+    );
+    probe
+        .execute("INSERT INTO children (note) VALUES ('d')")
+        .await;
+    restored
+        .execute("INSERT INTO children (note) VALUES ('d')")
+        .await;
     let next = "SELECT max(id) FROM children";
     assert_eq!(probe.scalar(next).await, restored.scalar(next).await);
 }
@@ -200,7 +223,9 @@ async fn restore_never_overwrites_without_force(server: Server) {
         .assert_code(0);
     let original = rows(&mut probe, "kinds").await;
     probe.execute("DELETE FROM children WHERE note = 'c'").await;
-    probe.execute("UPDATE children SET note = 'changed' WHERE note = 'a'").await;
+    probe
+        .execute("UPDATE children SET note = 'changed' WHERE note = 'a'")
+        .await;
     let changed = rows(&mut probe, "children").await;
     project
         .run(&["backup", "restore", path_arg(&file)])
@@ -262,11 +287,17 @@ async fn damaged_backups_are_refused(server: Server) {
     // A manifest that claims another row count, with a trailer made consistent with it, as a
     // manifest copied from another backup would be.
     let manifest_end = bytes.len() - 56;
-    let offset = u64::from_le_bytes(bytes[manifest_end..manifest_end + 8].try_into().unwrap_or([0; 8]));
+    let offset = u64::from_le_bytes(
+        bytes[manifest_end..manifest_end + 8]
+            .try_into()
+            .unwrap_or([0; 8]),
+    );
     let offset = usize::try_from(offset).unwrap_or(0);
     let mut manifest: serde_json::Value = serde_json::from_slice(&bytes[offset..manifest_end])
         .unwrap_or_else(|e| panic!("manifest is not JSON: {e}"));
-    let tables = manifest["tables"].as_array_mut().unwrap_or_else(|| panic!("no tables"));
+    let tables = manifest["tables"]
+        .as_array_mut()
+        .unwrap_or_else(|| panic!("no tables"));
     let children = tables
         .iter_mut()
         .find(|t| t["name"]["name"] == "children")

@@ -402,7 +402,11 @@ async fn up_refuses_unsafe_migrations_unless_allowed() {
     project
         .run(&["migrate", "up", "--allow-destructive"])
         .assert_code(3)
-        .assert_stderr_mentions(&["0003_drop.up.sql:1", "no verified backup of items", "--backup"]);
+        .assert_stderr_mentions(&[
+            "0003_drop.up.sql:1",
+            "no verified backup of items",
+            "--backup",
+        ]);
     assert!(probe.has_table("items").await);
     // A backup of another table does not cover it.
     probe.execute("CREATE TABLE other (id int)").await;
@@ -410,7 +414,13 @@ async fn up_refuses_unsafe_migrations_unless_allowed() {
         .run(&["backup", "create", "--table", "other", "-o", "other.dbwb"])
         .assert_code(0);
     project
-        .run(&["migrate", "up", "--allow-destructive", "--backup", "other.dbwb"])
+        .run(&[
+            "migrate",
+            "up",
+            "--allow-destructive",
+            "--backup",
+            "other.dbwb",
+        ])
         .assert_code(3)
         .assert_stderr_mentions(&["no verified backup of items"]);
     assert!(probe.has_table("items").await);
@@ -418,7 +428,13 @@ async fn up_refuses_unsafe_migrations_unless_allowed() {
         .run(&["backup", "create", "--table", "items", "-o", "items.dbwb"])
         .assert_code(0);
     project
-        .run(&["migrate", "up", "--allow-destructive", "--backup", "items.dbwb"])
+        .run(&[
+            "migrate",
+            "up",
+            "--allow-destructive",
+            "--backup",
+            "items.dbwb",
+        ])
         .assert_code(0);
     assert!(!probe.has_table("items").await);
     // The backup brings the rows back.

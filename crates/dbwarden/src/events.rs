@@ -45,6 +45,16 @@ pub enum EventType {
     ChecksumsAccepted,
     /// A command refused to run because a safety rule said no.
     Refused,
+    /// A backup was written.
+    BackupCreated,
+    /// A backup passed verification (checksums and a scratch restore).
+    BackupVerified,
+    /// A backup was restored.
+    BackupRestored,
+    /// One step of `apply` finished (payload: step, status, detail).
+    ApplyStep,
+    /// `apply` finished; the payload is its report.
+    ApplyComplete,
 }
 
 /// One line of the log.

@@ -4,6 +4,7 @@
 //! rendering) is re-exported from `dbwarden-core`; engines come from `dbwarden-engine`; this
 //! crate adds the migration runner, project detection, configuration and the event log.
 
+pub mod apply;
 pub mod backup;
 pub mod config;
 pub mod demo;

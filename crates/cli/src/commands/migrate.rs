@@ -6,7 +6,8 @@ use crate::exit::{Exit, Failure};
 use crate::output::{Style, paint, print_json, println_safe, progress, table};
 use dbwarden::events::EventLog;
 use dbwarden::migrate::{
-    BackupRequirement, DownTarget, MigrationSet, MigrationState, Progress, RunOptions, Runner, create_migration,
+    BackupRequirement, DownTarget, MigrationSet, MigrationState, Progress, RunOptions, Runner,
+    create_migration,
 };
 use serde_json::json;
 use std::time::Duration;
@@ -52,26 +53,7 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
             allow_destructive,
             ..
         } => {
-            let mut config =
-                dbwarden::config::ProjectConfig::load(std::path::Path::new("."))?.lint_config()?;
-            for id in allow {
-                let rule = dbwarden_lint::Rule::from_id(id).ok_or_else(|| {
-                    Failure::new(
-                        Exit::Usage,
-                        "invalid_input",
-                        format!("--allow {id}: no such lint rule (see docs/lint/)"),
-                    )
-                })?;
-                config.allowed.push(rule);
-            }
-            if *allow_destructive {
-                config.allowed.extend(
-                    dbwarden_lint::Rule::all()
-                        .iter()
-                        .copied()
-                        .filter(|r| r.is_destructive()),
-                );
-            }
+            let config = lint_config(allow, *allow_destructive)?;
             Some(config)
         }
         _ => None,
@@ -111,16 +93,6 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
         })?;
         runner = runner.with_events(log);
     }
-    let parse_version = |v: &str| -> Result<u64, Failure> {
-        let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
-        digits.parse().map_err(|_| {
-            Failure::new(
-                Exit::Usage,
-                "invalid_input",
-                format!("`{v}` is not a migration version (expected digits such as 0003)"),
-            )
-        })
-    };
     match cmd {
         MigrateCommand::New { .. } => Ok(Exit::Success),
         MigrateCommand::Status => status(&mut runner, json).await,
@@ -411,4 +383,44 @@ async fn verified_cover(
         file.to_path_buf(),
         &reader.manifest,
     ))
+}
+
+/// The project's lint configuration with `--allow` rules and `--allow-destructive` added.
+pub fn lint_config(
+    allow: &[String],
+    allow_destructive: bool,
+) -> Result<dbwarden_lint::LintConfig, Failure> {
+    let mut config =
+        dbwarden::config::ProjectConfig::load(std::path::Path::new("."))?.lint_config()?;
+    for id in allow {
+        let rule = dbwarden_lint::Rule::from_id(id).ok_or_else(|| {
+            Failure::new(
+                Exit::Usage,
+                "invalid_input",
+                format!("--allow {id}: no such lint rule (see docs/lint/)"),
+            )
+        })?;
+        config.allowed.push(rule);
+    }
+    if allow_destructive {
+        config.allowed.extend(
+            dbwarden_lint::Rule::all()
+                .iter()
+                .copied()
+                .filter(|r| r.is_destructive()),
+        );
+    }
+    Ok(config)
+}
+
+/// Reads a migration version given on the command line (`0003` or `0003_name`).
+pub fn parse_version(v: &str) -> Result<u64, Failure> {
+    let digits: String = v.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().map_err(|_| {
+        Failure::new(
+            Exit::Usage,
+            "invalid_input",
+            format!("`{v}` is not a migration version (expected digits such as 0003)"),
+        )
+    })
 }

@@ -1,5 +1,6 @@
 //! One module per command; each parses nothing and prints its own result.
 
+mod apply;
 mod backup;
 mod demo;
 mod detect;
@@ -79,6 +80,31 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
         }
         Command::Inspect { format } => inspect::run(&cli.global, format).await,
         Command::Migrate(cmd) => migrate::run(&cli.global, cmd).await,
+        Command::Apply {
+            to,
+            allow,
+            allow_destructive,
+            no_lint,
+            rehearse,
+            backup_dir,
+            report_dir,
+            lock,
+        } => {
+            apply::run(
+                &cli.global,
+                apply::ApplyArgs {
+                    to,
+                    allow,
+                    allow_destructive,
+                    no_lint,
+                    rehearse,
+                    backup_dir,
+                    report_dir,
+                    lock_timeout: lock.lock_timeout,
+                },
+            )
+            .await
+        }
         Command::Backup(cmd) => backup::run(&cli.global, cmd).await,
         Command::Validate(cmd) => validate::run(&cli.global, cmd).await,
     }

@@ -19,8 +19,8 @@ mod verify;
 pub use create::{BackupOptions, BackupProgress, BackupSummary, ProgressFn, create};
 pub use file::BackupReader;
 pub use manifest::{Manifest, Scope, TableEntry};
-pub use rule::{BackupCover, DestructiveStatement, destructive_statements, uncovered_statements};
 pub use restore::{RestoreOptions, RestoreSummary, RestoredTable, restore};
+pub use rule::{BackupCover, DestructiveStatement, destructive_statements, uncovered_statements};
 pub use verify::{VerifiedMarker, VerifyReport, read_marker, verify};
 
 use dbwarden_core::{QualifiedName, Schema, Table};

@@ -28,7 +28,10 @@ pub struct DestructiveStatement {
 }
 
 /// The destructive statements of `migration`'s up script.
-pub fn destructive_statements(migration: &Migration, dialect: Dialect) -> Vec<DestructiveStatement> {
+pub fn destructive_statements(
+    migration: &Migration,
+    dialect: Dialect,
+) -> Vec<DestructiveStatement> {
     let path = migration.up.path.display().to_string();
     let input = dbwarden_lint::LintInput {
         path: &path,
@@ -82,7 +85,11 @@ impl BackupCover {
     pub fn of(file: PathBuf, manifest: &Manifest) -> BackupCover {
         BackupCover {
             file,
-            tables: manifest.tables.iter().map(|t| t.name.name.clone()).collect(),
+            tables: manifest
+                .tables
+                .iter()
+                .map(|t| t.name.name.clone())
+                .collect(),
             whole_database: manifest.scope == Scope::Database,
         }
     }

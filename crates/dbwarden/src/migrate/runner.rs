@@ -909,6 +909,19 @@ impl Runner {
         })
     }
 
+    /// Removes the history rows of `versions`, for migrations whose effects were undone another
+    /// way (a restore from a verified backup after the down script could not bring data back).
+    pub async fn forget(&mut self, versions: &[u64]) -> Result<(), MigrateError> {
+        self.locked("forget", async |r| {
+            let history = r.history().await?;
+            for version in versions {
+                history.delete(r.engine.as_mut(), *version).await?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
     /// Rolls back applied migrations, most recently applied first, by running their down
     /// scripts.
     pub async fn down(&mut self, target: DownTarget) -> Result<DownReport, MigrateError> {

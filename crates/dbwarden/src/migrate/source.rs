@@ -131,7 +131,12 @@ impl MigrationSet {
                 message: e.to_string(),
             })?;
             let path = entry.path();
-            if path.is_file() && path.extension().is_some_and(|e| e == "sql") {
+            // `NNNN_name.check.sql` holds a migration's validation queries (see
+            // `crate::validate::CheckFile`), not a script.
+            let is_check = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().ends_with(".check.sql"));
+            if path.is_file() && path.extension().is_some_and(|e| e == "sql") && !is_check {
                 files.push(path);
             }
         }
@@ -144,7 +149,7 @@ impl MigrationSet {
             let Some(parsed) = parse_file_name(&file_name) else {
                 return Err(MigrateError::InvalidFile {
                     path,
-                    reason: "the name is not NNNN_name.up.sql or NNNN_name.down.sql \
+                    reason: "the name is not NNNN_name.up.sql, NNNN_name.down.sql or NNNN_name.check.sql \
                              (digits, underscore, name of letters, digits, _ or -); rename it or move it out of the migrations folder"
                         .into(),
                 });

@@ -1,0 +1,121 @@
+//! `dbwarden apply`: the safe sequence, step by step, with the report in the brief's shape.
+
+use crate::cli::{GlobalArgs, RehearseMode};
+use crate::exit::{Exit, Failure};
+use crate::output::{Style, paint, print_json, println_safe, table};
+use dbwarden::apply::{ApplyError, ApplyOptions, Rehearse, StepStatus};
+use dbwarden::config::resolve_database_url;
+use dbwarden::events::EventLog;
+use dbwarden::migrate::RunOptions;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub struct ApplyArgs {
+    pub to: Option<String>,
+    pub allow: Vec<String>,
+    pub allow_destructive: bool,
+    pub no_lint: bool,
+    pub rehearse: RehearseMode,
+    pub backup_dir: PathBuf,
+    pub report_dir: PathBuf,
+    pub lock_timeout: u64,
+}
+
+pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<Exit, Failure> {
+    let (url, _) = resolve_database_url(global.database_url.as_deref(), std::path::Path::new("."))?;
+    let to = match &args.to {
+        Some(v) => Some(super::migrate::parse_version(v)?),
+        None => None,
+    };
+    let lint = if args.no_lint {
+        None
+    } else {
+        Some(super::migrate::lint_config(
+            &args.allow,
+            args.allow_destructive,
+        )?)
+    };
+    let options = ApplyOptions {
+        to,
+        run: RunOptions {
+            lock_timeout: Duration::from_secs(args.lock_timeout),
+            lint,
+            ..RunOptions::default()
+        },
+        rehearse: match args.rehearse {
+            RehearseMode::Auto => Rehearse::Auto,
+            RehearseMode::Always => Rehearse::Always,
+            RehearseMode::Never => Rehearse::Never,
+        },
+        backup_dir: args.backup_dir,
+        report_dir: args.report_dir,
+    };
+    let events = if global.no_event_log {
+        None
+    } else {
+        Some(EventLog::open(&global.event_log).map_err(|e| {
+            Failure::new(
+                Exit::Failure,
+                "event_log",
+                format!(
+                    "cannot open event log {}: {e} (use --event-log PATH or --no-event-log)",
+                    global.event_log.display()
+                ),
+            )
+        })?)
+    };
+    let report = match dbwarden::apply::apply(&url, &global.migrations_dir, options, events).await {
+        Ok(report) => report,
+        Err(ApplyError::Migrate(e)) => return Err(e.into()),
+        Err(ApplyError::Backup(e)) => return Err(e.into()),
+        Err(ApplyError::Engine(e)) => return Err(e.into()),
+        Err(ApplyError::Refused(message)) => {
+            return Err(Failure::new(Exit::Refused, "refused", message));
+        }
+        Err(e) => return Err(Failure::new(Exit::Failure, "failure", e.to_string())),
+    };
+    if global.json {
+        print_json(&report.to_json());
+    } else {
+        let mut t = table(&["step", "result", "detail", "seconds"]);
+        for step in &report.steps {
+            t.add_row(vec![
+                step.step.clone(),
+                match step.status {
+                    StepStatus::Ok => "ok".into(),
+                    StepStatus::Skipped => "skipped".into(),
+                    StepStatus::Failed => "FAILED".into(),
+                },
+                step.detail.clone(),
+                format!("{:.2}", step.duration_seconds),
+            ]);
+        }
+        println_safe(&t.to_string());
+        let json = report.to_json();
+        let verdict = match report.status.as_str() {
+            "success" => paint("applied", Style::Ok, false),
+            "rolled_back" => paint("rolled back", Style::Warn, false),
+            _ => paint("FAILED", Style::Bad, false),
+        };
+        println_safe(&format!(
+            "{verdict}: {}; records {} -> {}; data integrity: {}; locks held: {}; downtime: {}",
+            report.migrations.join(", "),
+            report.pre_records.map_or("-".into(), |r| r.to_string()),
+            report.post_records.map_or("-".into(), |r| r.to_string()),
+            report.integrity,
+            json["performance"]["locks_held"].as_str().unwrap_or(""),
+            json["performance"]["downtime"].as_str().unwrap_or(""),
+        ));
+        if let (Some(r), Some(c)) = (&report.report_file, &report.checklist_file) {
+            println_safe(&format!(
+                "report: {}\nchecklist: {}",
+                r.display(),
+                c.display()
+            ));
+        }
+    }
+    Ok(match report.status.as_str() {
+        "success" => Exit::Success,
+        _ => Exit::Failure,
+    })
+}

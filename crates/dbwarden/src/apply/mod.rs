@@ -1,0 +1,671 @@
+//! `apply`: the whole safe sequence for pending migrations, each step visible.
+//!
+//! detect → lint → impact → verified backup of the affected tables (when a statement is
+//! destructive) → pre-validation → rehearsal on a scratch copy (by default for destructive or
+//! breaking migrations) → apply under the lock, with a probe measuring how long writes were
+//! blocked → post-validation → report. When a step after the backup fails, the migrations of
+//! this run are rolled back (down scripts, then the verified backup for data the down scripts
+//! cannot bring back) and fingerprints prove the database equals its state before.
+
+mod probe;
+mod rehearse;
+mod report;
+
+pub use probe::ProbeResult;
+pub use rehearse::RehearsalReport;
+pub use report::{ApplyReport, Checklist, StepReport, StepStatus};
+
+use crate::backup::{
+    BackupCover, BackupError, BackupOptions, BackupReader, RestoreOptions, destructive_statements,
+};
+use crate::events::{EventLog, EventType};
+use crate::migrate::{
+    BackupRequirement, DownTarget, MigrateError, Migration, MigrationSet, MigrationState,
+    RunOptions, Runner,
+};
+use crate::validate::{CheckFile, CheckPhase, Intent, Snapshot, compare, run_checks, snapshot};
+use dbwarden_engine::{ConnectionUrl, EngineError};
+use serde_json::json;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+use thiserror::Error;
+
+/// Why `apply` could not run or refused to.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum ApplyError {
+    /// The runner failed or refused.
+    #[error(transparent)]
+    Migrate(#[from] MigrateError),
+    /// A backup step failed.
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+    /// The database failed.
+    #[error(transparent)]
+    Engine(#[from] EngineError),
+    /// A file could not be written.
+    #[error("{0}")]
+    Io(String),
+    /// A safety step said no before anything changed.
+    #[error("{0}")]
+    Refused(String),
+    /// Ctrl-C.
+    #[error("interrupted; scratch databases were dropped")]
+    Interrupted,
+}
+
+impl From<crate::schema_source::Interrupted> for ApplyError {
+    fn from(_: crate::schema_source::Interrupted) -> Self {
+        ApplyError::Interrupted
+    }
+}
+
+/// When to rehearse on a scratch copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rehearse {
+    /// For destructive or breaking migrations.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// How to apply.
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    /// Stop after this version.
+    pub to: Option<u64>,
+    /// The runner's options (lock timeout, lint configuration).
+    pub run: RunOptions,
+    /// When to rehearse.
+    pub rehearse: Rehearse,
+    /// Where backups are written.
+    pub backup_dir: PathBuf,
+    /// Where the report and checklist are written.
+    pub report_dir: PathBuf,
+}
+
+/// Runs the sequence. Returns the report also when the run failed and was rolled back (see
+/// [`ApplyReport::status`]); returns an error when it refused or could not start.
+pub async fn apply(
+    url: &ConnectionUrl,
+    migrations_dir: &std::path::Path,
+    options: ApplyOptions,
+    events: Option<EventLog>,
+) -> Result<ApplyReport, ApplyError> {
+    let started = Instant::now();
+    let mut report = ApplyReport::new(url.dialect());
+    let log = |kind: EventType, payload: serde_json::Value| {
+        if let Some(log) = &events {
+            log.append(kind, payload);
+        }
+    };
+
+    // detect
+    let step = Instant::now();
+    let engine = dbwarden_engine::connect(url).await?;
+    let set = MigrationSet::load(migrations_dir, url.dialect())?;
+    let dialect = url.dialect();
+    let mut run_options = options.run.clone();
+    let lint = run_options.lint.take();
+    let mut runner = Runner::new(engine, set.clone(), url.redacted(), run_options.clone());
+    let status = runner.status().await?;
+    let pending: Vec<Migration> = status
+        .migrations
+        .iter()
+        .filter(|e| e.state == MigrationState::Pending)
+        .filter_map(|e| {
+            let v: u64 = e.version.parse().ok()?;
+            set.get(v).cloned()
+        })
+        .filter(|m| options.to.is_none_or(|to| m.version <= to))
+        .collect();
+    let info = runner.engine().server_info().await?;
+    report.step(
+        "detect",
+        StepStatus::Ok,
+        format!(
+            "{} {} ({}), {} pending migration(s)",
+            info.product,
+            info.version,
+            info.database,
+            pending.len()
+        ),
+        step,
+        &log,
+    );
+    if pending.is_empty() {
+        report.status = "success".into();
+        report.finish(started, &options.report_dir)?;
+        return Ok(report);
+    }
+    report.describe(&pending, migrations_dir);
+
+    // lint
+    let step = Instant::now();
+    let mut lint_findings = 0;
+    if let Some(config) = &lint {
+        let mut blocking = Vec::new();
+        for m in &pending {
+            let path = m.up.path.display().to_string();
+            let input = dbwarden_lint::LintInput {
+                path: &path,
+                source: &m.up.text,
+                dialect,
+            };
+            for f in dbwarden_lint::lint(&input, config).findings {
+                lint_findings += 1;
+                if f.is_blocking() {
+                    blocking.push(format!(
+                        "  {}:{}: [{}] {}",
+                        f.file,
+                        f.line,
+                        f.rule.id(),
+                        f.message
+                    ));
+                }
+                if f.rule.category() == dbwarden_lint::Category::Breaking {
+                    report.breaking = true;
+                }
+            }
+        }
+        if !blocking.is_empty() {
+            report.step("lint", StepStatus::Failed, blocking.join("\n"), step, &log);
+            return Err(MigrateError::LintRefused {
+                findings: blocking.join("\n"),
+            }
+            .into());
+        }
+    }
+    report.step(
+        "lint",
+        if lint.is_some() {
+            StepStatus::Ok
+        } else {
+            StepStatus::Skipped
+        },
+        format!("{lint_findings} finding(s), none blocking"),
+        step,
+        &log,
+    );
+
+    // impact
+    let step = Instant::now();
+    let schema = runner.engine().introspect().await?;
+    let mut intent = Intent::default();
+    let mut destructive = Vec::new();
+    for m in &pending {
+        let found = Intent::from_sql(&m.up.text, dialect);
+        intent.schema_tables.extend(found.schema_tables);
+        intent.data_tables.extend(found.data_tables);
+        destructive.extend(destructive_statements(m, dialect));
+    }
+    let mut affected: Vec<&dbwarden_core::Table> = schema
+        .tables
+        .iter()
+        .filter(|t| {
+            intent.schema_tables.contains(&t.name.name) || intent.data_tables.contains(&t.name.name)
+        })
+        .collect();
+    affected.dedup_by(|a, b| a.name == b.name);
+    let mut impact = Vec::new();
+    for table in &affected {
+        let rows = runner
+            .engine()
+            .estimated_rows(&table.name)
+            .await
+            .ok()
+            .flatten();
+        impact.push(format!(
+            "{} (~{} rows)",
+            table.name,
+            rows.map_or("?".into(), |r| r.to_string())
+        ));
+    }
+    report.destructive = !destructive.is_empty();
+    report.step(
+        "impact",
+        StepStatus::Ok,
+        format!(
+            "tables: {}; {} destructive statement(s){}",
+            if impact.is_empty() {
+                "none existing".into()
+            } else {
+                impact.join(", ")
+            },
+            destructive.len(),
+            if report.breaking {
+                "; breaking changes"
+            } else {
+                ""
+            }
+        ),
+        step,
+        &log,
+    );
+
+    // backup
+    let step = Instant::now();
+    let mut cover: Option<BackupCover> = None;
+    let mut backup_reader: Option<Arc<BackupReader>> = None;
+    if destructive.is_empty() {
+        report.step(
+            "backup",
+            StepStatus::Skipped,
+            "no destructive statement".into(),
+            step,
+            &log,
+        );
+    } else {
+        let mut tables: Vec<String> = destructive
+            .iter()
+            .flat_map(|d| d.tables.clone())
+            .chain(affected.iter().map(|t| t.name.name.clone()))
+            .filter(|name| schema.tables.iter().any(|t| &t.name.name == name))
+            .collect();
+        tables.sort();
+        tables.dedup();
+        let whole = destructive.iter().any(|d| d.whole_database);
+        let file = options.backup_dir.join(format!(
+            "{}_{}.dbwb",
+            chrono::Utc::now().format("%Y%m%d_%H%M%S"),
+            pending.first().map(|m| m.label()).unwrap_or_default()
+        ));
+        let summary = crate::backup::create(
+            runner.engine(),
+            &BackupOptions {
+                file: file.clone(),
+                tables: (!whole).then_some(tables),
+            },
+            None,
+        )
+        .await?;
+        log(
+            EventType::BackupCreated,
+            json!({"file": file, "rows": summary.manifest.total_rows(), "size_bytes": summary.size}),
+        );
+        let verified = crate::backup::verify(&file, url).await?;
+        log(
+            EventType::BackupVerified,
+            json!({"file": file, "rows": verified.rows}),
+        );
+        cover = Some(BackupCover::of(file.clone(), &summary.manifest));
+        backup_reader = Some(Arc::new(BackupReader::open(&file)?));
+        report.backup = Some(report::BackupFigures {
+            created: true,
+            file: file.clone(),
+            size_bytes: summary.size,
+            verified: true,
+            tables: summary.manifest.tables.len(),
+            rows: summary.manifest.total_rows(),
+        });
+        report.step(
+            "backup",
+            StepStatus::Ok,
+            format!(
+                "{} ({} tables, {} rows), verified by a scratch restore",
+                file.display(),
+                summary.manifest.tables.len(),
+                summary.manifest.total_rows()
+            ),
+            step,
+            &log,
+        );
+    }
+
+    // pre-validation
+    let step = Instant::now();
+    let mut check_files = Vec::new();
+    for m in &pending {
+        if let Some(file) = CheckFile::beside(&m.up.path, dialect).map_err(ApplyError::Refused)? {
+            check_files.push(file);
+        }
+    }
+    let before = snapshot(runner.engine(), &url.redacted(), None, true).await?;
+    let mut failed = Vec::new();
+    for file in &check_files {
+        for outcome in run_checks(runner.engine(), file, CheckPhase::Pre).await {
+            report.checks.push(outcome.clone());
+            if !outcome.passed {
+                failed.push(format!("{}: {}", outcome.location, outcome.detail));
+            }
+        }
+    }
+    report.pre_records = Some(before.total_rows());
+    if !failed.is_empty() {
+        report.step(
+            "pre-validation",
+            StepStatus::Failed,
+            failed.join("; "),
+            step,
+            &log,
+        );
+        return Err(ApplyError::Refused(format!(
+            "pre-migration checks failed; nothing was applied:\n  {}",
+            failed.join("\n  ")
+        )));
+    }
+    report.step(
+        "pre-validation",
+        StepStatus::Ok,
+        format!(
+            "{} tables, {} rows fingerprinted",
+            before.tables.len(),
+            before.total_rows()
+        ),
+        step,
+        &log,
+    );
+
+    // rehearsal
+    let step = Instant::now();
+    let wanted = match options.rehearse {
+        Rehearse::Always => true,
+        Rehearse::Never => false,
+        Rehearse::Auto => report.destructive || report.breaking,
+    };
+    if wanted {
+        let rehearsal = rehearse::rehearse(url, runner.engine(), &pending, &check_files).await?;
+        let passed = rehearsal.passed(report.destructive);
+        let detail = format!(
+            "{} rows copied; up {}; {} unexpected difference(s); {} failed check(s); data after down: {}{}",
+            rehearsal.rows_copied,
+            if rehearsal.up_succeeded {
+                "ran"
+            } else {
+                "failed"
+            },
+            rehearsal.unexpected_differences.len(),
+            rehearsal.failed_checks.len(),
+            match rehearsal.data_came_back {
+                Some(true) => "equal to before",
+                Some(false) => "differs (the verified backup covers it)",
+                None => "no down script",
+            },
+            rehearsal
+                .error
+                .as_ref()
+                .map(|e| format!("; {e}"))
+                .unwrap_or_default()
+        );
+        report.rehearsal = Some(rehearsal);
+        if !passed {
+            report.step("rehearsal", StepStatus::Failed, detail.clone(), step, &log);
+            return Err(ApplyError::Refused(format!(
+                "the rehearsal on a scratch copy failed; nothing was applied: {detail}"
+            )));
+        }
+        report.step("rehearsal", StepStatus::Ok, detail, step, &log);
+    } else {
+        let why = if options.rehearse == Rehearse::Never {
+            "not requested (--rehearse never)"
+        } else {
+            "no destructive or breaking change"
+        };
+        report.step("rehearsal", StepStatus::Skipped, why.into(), step, &log);
+    }
+
+    // apply, with the write probe watching the affected tables
+    let step = Instant::now();
+    let probe_tables = affected
+        .iter()
+        .filter_map(|t| t.columns.first().map(|c| (t.name.clone(), c.name.clone())))
+        .collect();
+    let write_probe = probe::WriteProbe::start(url, probe_tables).await;
+    let mut run_options = options.run.clone();
+    run_options.lint = None;
+    run_options.backup = BackupRequirement::Enforce(cover.clone());
+    let engine = dbwarden_engine::connect(url).await?;
+    let mut apply_runner = Runner::new(engine, set.clone(), url.redacted(), run_options);
+    if let Some(events) = &events
+        && let Ok(second) = EventLog::open(events.path())
+    {
+        apply_runner = apply_runner.with_events(second);
+    }
+    let outcome = apply_runner.up(options.to).await;
+    let observed = match write_probe {
+        Some(p) => Some(p.stop().await),
+        None => None,
+    };
+    report.probe = observed;
+    let failure = match outcome {
+        Ok(up) => {
+            report.step(
+                "apply",
+                StepStatus::Ok,
+                format!("{} migration(s) applied", up.applied.len()),
+                step,
+                &log,
+            );
+            report.applied = up
+                .applied
+                .iter()
+                .map(|a| format!("{}_{}", a.version, a.name))
+                .collect();
+            None
+        }
+        Err(e) => {
+            report.step("apply", StepStatus::Failed, e.to_string(), step, &log);
+            Some(e.to_string())
+        }
+    };
+
+    // post-validation
+    let step = Instant::now();
+    let failure = match failure {
+        Some(f) => Some(f),
+        None => {
+            let after = snapshot(apply_runner.engine(), &url.redacted(), None, true).await?;
+            report.post_records = Some(after.total_rows());
+            let differences = compare(&before, &after, &intent);
+            let mut problems: Vec<String> = differences
+                .iter()
+                .filter(|d| d.intended.is_none())
+                .map(|d| {
+                    format!(
+                        "{} {}: expected {}, found {}",
+                        d.table, d.figure, d.expected, d.found
+                    )
+                })
+                .collect();
+            report.differences = differences;
+            for file in &check_files {
+                for outcome in run_checks(apply_runner.engine(), file, CheckPhase::Post).await {
+                    if !outcome.passed {
+                        problems.push(format!("check {}: {}", outcome.location, outcome.detail));
+                    }
+                    report.checks.push(outcome);
+                }
+            }
+            if problems.is_empty() {
+                report.step(
+                    "post-validation",
+                    StepStatus::Ok,
+                    format!(
+                        "{} tables, {} rows; every difference intended",
+                        after.tables.len(),
+                        after.total_rows()
+                    ),
+                    step,
+                    &log,
+                );
+                None
+            } else {
+                report.step(
+                    "post-validation",
+                    StepStatus::Failed,
+                    problems.join("; "),
+                    step,
+                    &log,
+                );
+                Some(problems.join("; "))
+            }
+        }
+    };
+
+    match failure {
+        None => {
+            report.status = "success".into();
+            report.integrity = "verified".into();
+        }
+        Some(reason) => {
+            let restored = roll_back(
+                &mut apply_runner,
+                &pending,
+                backup_reader,
+                &before,
+                url,
+                &mut report,
+                &log,
+            )
+            .await;
+            report.status = if restored {
+                "rolled_back".into()
+            } else {
+                "failed".into()
+            };
+            report.integrity = if restored {
+                "restored: fingerprints equal to before".into()
+            } else {
+                "NOT restored: see the steps".into()
+            };
+            report.error = Some(reason);
+        }
+    }
+    report.finish(started, &options.report_dir)?;
+    log(
+        EventType::ApplyComplete,
+        serde_json::to_value(&report).unwrap_or_default(),
+    );
+    Ok(report)
+}
+
+/// Undoes this run: down scripts for what they can undo, the verified backup for the rest, the
+/// history rows of what the backup undid; then proves it with fingerprints. Returns whether the
+/// database equals its state before.
+async fn roll_back(
+    runner: &mut Runner,
+    pending: &[Migration],
+    backup: Option<Arc<BackupReader>>,
+    before: &Snapshot,
+    url: &ConnectionUrl,
+    report: &mut ApplyReport,
+    log: &impl Fn(EventType, serde_json::Value),
+) -> bool {
+    let step = Instant::now();
+    let status = match runner.status().await {
+        Ok(s) => s,
+        Err(e) => {
+            report.step(
+                "rollback",
+                StepStatus::Failed,
+                format!("cannot read the history: {e}"),
+                step,
+                log,
+            );
+            return false;
+        }
+    };
+    // This run's migrations that left a history row (applied, or stopped part-way).
+    let touched: Vec<u64> = status
+        .migrations
+        .iter()
+        .filter(|e| e.state != MigrationState::Pending)
+        .filter_map(|e| e.version.parse().ok())
+        .filter(|v| pending.iter().any(|m| m.version == *v))
+        .collect();
+    let mut notes = Vec::new();
+    let reversible = pending
+        .iter()
+        .filter(|m| touched.contains(&m.version))
+        .all(|m| m.down.is_some());
+    if !touched.is_empty() && reversible {
+        match runner.down(DownTarget::Steps(touched.len())).await {
+            Ok(down) => notes.push(format!("{} down script(s) ran", down.rolled_back.len())),
+            Err(e) => notes.push(format!("down scripts stopped: {e}")),
+        }
+    } else if !touched.is_empty() {
+        notes.push("no down script for every migration: the backup restores the data".into());
+    }
+    if let Some(reader) = backup {
+        match crate::backup::restore(
+            runner.engine(),
+            reader,
+            &RestoreOptions {
+                force: true,
+                tables: None,
+            },
+        )
+        .await
+        {
+            Ok(summary) => {
+                notes.push(format!("backup restored ({} rows)", summary.rows));
+                log(EventType::BackupRestored, json!({"rows": summary.rows}));
+            }
+            Err(e) => notes.push(format!("restore from the backup failed: {e}")),
+        }
+        // Whatever the down scripts did not remove from the history, the restore undid.
+        if let Ok(status) = runner.status().await {
+            let left: Vec<u64> = status
+                .migrations
+                .iter()
+                .filter(|e| e.state != MigrationState::Pending)
+                .filter_map(|e| e.version.parse().ok())
+                .filter(|v| pending.iter().any(|m| m.version == *v))
+                .collect();
+            if !left.is_empty() {
+                match runner.forget(&left).await {
+                    Ok(()) => notes.push(format!(
+                        "history rows of {} migration(s) removed",
+                        left.len()
+                    )),
+                    Err(e) => notes.push(format!("history rows not removed: {e}")),
+                }
+            }
+        }
+    }
+    let equal = match snapshot(runner.engine(), &url.redacted(), None, true).await {
+        Ok(now) => {
+            let differences = compare(before, &now, &Intent::default());
+            if !differences.is_empty() {
+                notes.push(format!(
+                    "{} fingerprint difference(s) remain: {}",
+                    differences.len(),
+                    differences
+                        .iter()
+                        .map(|d| format!("{} {}", d.table, d.figure))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            report.final_records = Some(now.total_rows());
+            differences.is_empty()
+        }
+        Err(e) => {
+            notes.push(format!("cannot fingerprint the result: {e}"));
+            false
+        }
+    };
+    report.step(
+        "rollback",
+        if equal {
+            StepStatus::Ok
+        } else {
+            StepStatus::Failed
+        },
+        format!(
+            "{}; {}",
+            notes.join("; "),
+            if equal {
+                "fingerprints equal to before"
+            } else {
+                "fingerprints differ from before"
+            }
+        ),
+        step,
+        log,
+    );
+    equal
+}
