@@ -108,9 +108,9 @@ pub enum Command {
     Lint {
         /// Files or folders (default: the migrations folder; in a folder, the up scripts).
         paths: Vec<PathBuf>,
-        /// The engine the SQL is for (default: from the database URL).
-        #[arg(long)]
-        dialect: Option<String>,
+        /// The engine and server version the SQL is for.
+        #[command(flatten)]
+        dialect: LintTarget,
         /// Output format.
         #[arg(long, value_enum, default_value_t = LintFormat::Human)]
         format: LintFormat,
@@ -146,6 +146,9 @@ pub enum Command {
         /// When to rehearse on a scratch copy first.
         #[arg(long, value_enum, default_value_t = RehearseMode::Auto)]
         rehearse: RehearseMode,
+        /// Rows per table copied for the rehearsal, foreign keys kept satisfied (0: all).
+        #[arg(long, default_value_t = 100_000, value_name = "N")]
+        rehearse_rows: u64,
         /// Where backups are written.
         #[arg(long, default_value = "backups", value_name = "DIR")]
         backup_dir: PathBuf,

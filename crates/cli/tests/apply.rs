@@ -234,7 +234,67 @@ async fn apply_json_reports_measured_figures(server: Server) {
     assert_eq!(probe.history_versions().await, [1, 2]);
 }
 
+/// The rehearsal copies at most N rows per table and keeps foreign keys satisfied: children
+/// whose parent was not sampled are left out, so the copy loads and the rehearsal passes.
+async fn sampled_rehearsal_keeps_foreign_keys(server: Server) {
+    let db = test_db!(server);
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    project.migration(
+        "0001_tree",
+        "CREATE TABLE parent (id INTEGER PRIMARY KEY);\nCREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL REFERENCES parent (id));\n",
+        "DROP TABLE child;\nDROP TABLE parent;\n",
+    );
+    project.run(&["migrate", "up"]).assert_code(0);
+    let parents: Vec<String> = (1..=200).map(|i| format!("({i})")).collect();
+    probe
+        .execute(&format!(
+            "INSERT INTO parent (id) VALUES {}",
+            parents.join(", ")
+        ))
+        .await;
+    // The first children point at the last parents, which a 10-row sample does not hold.
+    let children: Vec<String> = (1..=200).map(|i| format!("({i}, {})", 201 - i)).collect();
+    probe
+        .execute(&format!(
+            "INSERT INTO child (id, parent_id) VALUES {}",
+            children.join(", ")
+        ))
+        .await;
+    let change = match server {
+        Server::Mysql => "ALTER TABLE child ADD COLUMN note VARCHAR(10), ALGORITHM=INSTANT;\n",
+        _ => "ALTER TABLE child ADD COLUMN note VARCHAR(10);\n",
+    };
+    let undo = match server {
+        Server::Mysql => "ALTER TABLE child DROP COLUMN note, ALGORITHM=INSTANT;\n",
+        _ => "ALTER TABLE child DROP COLUMN note;\n",
+    };
+    project.migration("0002_note", change, undo);
+    let run = project.run(&[
+        "--json",
+        "apply",
+        "--rehearse",
+        "always",
+        "--rehearse-rows",
+        "10",
+        "--allow",
+        "missing-lock-timeout",
+    ]);
+    run.assert_code(0);
+    let report = run.json();
+    assert_eq!(report["status"], "success", "{run}");
+    assert_eq!(report["rehearsal"]["rows_copied"], 20, "{run}");
+    assert_eq!(report["rehearsal"]["up_succeeded"], true);
+    assert_eq!(report["rehearsal"]["data_came_back"], true, "{run}");
+    assert_eq!(
+        probe.count("child").await,
+        200,
+        "the target keeps every row"
+    );
+}
+
 on_every_engine!(
+    sampled_rehearsal_keeps_foreign_keys,
     destructive_without_backup_is_refused,
     failure_after_destructive_step_restores_everything,
     failure_inside_the_migration_restores_everything,

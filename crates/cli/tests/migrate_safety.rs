@@ -227,8 +227,12 @@ async fn sqlite_table_rebuild_keeps_child_rows() {
         ALTER TABLE new_parent RENAME TO parent;\n\
         PRAGMA foreign_keys = ON;\n";
     project.migration("0002_rebuild_parent", lossy, "SELECT 1;\n");
+    // The rebuild drops the old table: it runs only with a verified backup of it.
     project
-        .run(&["migrate", "up"])
+        .run(&["backup", "create", "--table", "parent", "-o", "parent.dbwb"])
+        .assert_code(0);
+    project
+        .run(&["migrate", "up", "--backup", "parent.dbwb"])
         .assert_code(1)
         .assert_stderr_mentions(&["0002_rebuild_parent", "point at nothing", "rolled back"]);
     assert_eq!(probe.count("child").await, 5);
@@ -237,7 +241,9 @@ async fn sqlite_table_rebuild_keeps_child_rows() {
 
     let rebuild = lossy.replace(" WHERE id < 3", "");
     project.migration("0002_rebuild_parent", &rebuild, "SELECT 1;\n");
-    project.run(&["migrate", "up"]).assert_code(0);
+    project
+        .run(&["migrate", "up", "--backup", "parent.dbwb"])
+        .assert_code(0);
     assert_eq!(
         probe.count("child").await,
         5,

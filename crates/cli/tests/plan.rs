@@ -128,7 +128,9 @@ async fn one_pair(
     // Generated scripts pass the lint, except where the change really needs a person's
     // review: MySQL copies the table to add a CHECK.
     let needs_review = server == Server::Mysql && name == "add_check";
-    let up = run(&["migrate", "up"]);
+    // SQLite rebuilds drop the old table after copying it: a verified backup must cover that.
+    check(&run(&["backup", "create", "-o", "before.dbwb"]), "backup")?;
+    let up = run(&["migrate", "up", "--backup", "before.dbwb"]);
     if needs_review {
         if up.code != 3 || !up.stderr.contains("mysql-alter-without-algorithm-lock") {
             return Err(format!("expected the lint to ask for review:\n{up}"));
@@ -142,6 +144,8 @@ async fn one_pair(
         run(&[
             "migrate",
             "up",
+            "--backup",
+            "before.dbwb",
             "--allow",
             "mysql-alter-without-algorithm-lock",
         ])
@@ -251,7 +255,26 @@ async fn destructive_plan_is_refused_then_irreversible() {
         ),
         "{up}"
     );
-    project.run(&["migrate", "up"]).assert_code(0);
+    // Irreversible and destructive: it runs only with a verified backup of the table (once
+    // the table holds data: created in the same run, it has none to lose).
+    project.run(&["migrate", "up", "--to", "1"]).assert_code(0);
+    project
+        .run(&["migrate", "up"])
+        .assert_code(3)
+        .assert_stderr_mentions(&["no verified backup of customers"]);
+    project
+        .run(&[
+            "backup",
+            "create",
+            "--table",
+            "customers",
+            "-o",
+            "customers.dbwb",
+        ])
+        .assert_code(0);
+    project
+        .run(&["migrate", "up", "--backup", "customers.dbwb"])
+        .assert_code(0);
     assert!(
         !project
             .migrations_dir()

@@ -45,7 +45,9 @@ pub const CHANNEL_CHUNKS: usize = 8;
 pub struct FingerprintSpec {
     /// Columns in table order; the content checksum and null counts cover these.
     pub columns: Vec<String>,
-    /// Unique keys (primary key first) whose distinct non-NULL values are counted.
+    /// Unique keys the database enforces (primary key first). Their distinct non-NULL values
+    /// are the rows with no NULL in the key, counted in the same scan as everything else (a
+    /// separate `SELECT DISTINCT` would sort the table once more for the same number).
     pub unique_keys: Vec<Vec<String>>,
     /// Also compute a checksum per column, so that a comparison can name the column that
     /// differs even when the table's column set changed. Costs one more hash per value.

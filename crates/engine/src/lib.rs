@@ -135,12 +135,14 @@ pub trait Engine: Send {
     /// backup's tables and fingerprints agree with each other. End it with `rollback`.
     async fn begin_snapshot(&mut self) -> Result<(), EngineError>;
 
-    /// Streams the rows of `table` (only `columns`, in that order) into `out` in this engine's
-    /// [`RowFormat`], and returns how many rows went out.
+    /// Streams the rows of `table` (only `columns`, in that order; at most `limit` rows when
+    /// given, for sampled copies) into `out` in this engine's [`RowFormat`], and returns how
+    /// many rows went out.
     async fn dump_rows(
         &mut self,
         table: &QualifiedName,
         columns: &[String],
+        limit: Option<u64>,
         out: ChunkSender,
     ) -> Result<u64, EngineError>;
 

@@ -1,13 +1,15 @@
 //! Reads each statement of a migration: the sqlparser AST where the parser understands it, a
-//! few PostgreSQL and SQLite forms recognised by their keywords where it does not (the parser
-//! misses `DROP INDEX CONCURRENTLY`, `REINDEX`, `CLUSTER`, `VACUUM (...)`, `PRAGMA`), and
-//! otherwise the parser's message, so an unreadable statement is reported rather than passed.
+//! few forms recognised by their keywords where it does not (the parser misses
+//! `DROP INDEX CONCURRENTLY`, `REINDEX`, `CLUSTER`, `VACUUM (...)`, `PRAGMA`, `DO` blocks,
+//! `ALTER SEQUENCE`, many PL/pgSQL and MySQL routine bodies, MySQL `ALTER TABLE ... CONVERT TO`),
+//! and otherwise the parser's message, so an unreadable statement is reported rather than
+//! passed.
 
 use dbwarden_core::Dialect;
 use sqlparser::ast;
 use sqlparser::dialect::{MySqlDialect, PostgreSqlDialect, SQLiteDialect};
 use sqlparser::parser::Parser;
-use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+use sqlparser::tokenizer::{Location, Token, TokenWithSpan, Tokenizer};
 
 /// One statement of a file, read.
 #[derive(Debug)]
@@ -18,6 +20,20 @@ pub(crate) struct AnalyzedStatement {
     pub(crate) tokens: Vec<TokenWithSpan>,
     /// What the parser made of it.
     pub(crate) parsed: Parsed,
+    /// For a statement found in the body of a `DO` block, that block.
+    pub(crate) enclosing: Option<Enclosing>,
+}
+
+/// The `DO` block a statement was found in (see [`crate::plpgsql`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Enclosing {
+    /// The index of the `DO` statement in the file.
+    pub(crate) block: usize,
+    /// Its first line.
+    pub(crate) line: usize,
+    /// Whether the statement is plain SQL whose parse failure is worth reporting: DDL, or an
+    /// `EXECUTE` literal. DML in a body carries PL/pgSQL (`INTO variable`) the parser rejects.
+    pub(crate) report_unparsed: bool,
 }
 
 /// What the parser made of a statement.
@@ -49,6 +65,41 @@ pub(crate) enum OpaqueForm {
     Vacuum { full: bool, table: Option<String> },
     /// SQLite `PRAGMA`.
     Pragma,
+    /// PostgreSQL `DO [LANGUAGE l] $$ body $$`: the body runs now, inside the migration's
+    /// transaction, so its statements are linted too (see [`crate::plpgsql`]). `body_offset`
+    /// is where the body starts in the statement's text; the body of a single-quoted block
+    /// is unescaped, so positions in it are approximate.
+    DoBlock { body: String, body_offset: usize },
+    /// `CREATE FUNCTION`, `PROCEDURE`, `TRIGGER` or (MySQL) `EVENT` whose body the parser does
+    /// not read. The body runs later, when called or fired, not when the migration runs; a
+    /// trigger's table is kept for the lock its creation takes.
+    Routine {
+        kind: String,
+        trigger_table: Option<String>,
+    },
+    /// PostgreSQL `ALTER SEQUENCE`.
+    AlterSequence { name: Option<String> },
+    /// PostgreSQL `COMMENT ON ...` forms the parser misses (on functions with arguments).
+    Comment,
+    /// MySQL `ALTER TABLE t CONVERT TO CHARACTER SET ...`, `[DEFAULT] CHARACTER SET = ...`,
+    /// `COLLATE = ...` or `ENGINE = ...`, with the `ALGORITHM` and `LOCK` clauses as written.
+    MysqlTableOptions {
+        table: String,
+        change: MysqlTableChange,
+        algorithm: Option<String>,
+        lock: Option<String>,
+    },
+}
+
+/// What a MySQL table-option `ALTER TABLE` does to the rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MysqlTableChange {
+    /// `CONVERT TO CHARACTER SET`: every text column is converted, by a table copy.
+    ConvertCharset,
+    /// `ENGINE = ...`: the table is rebuilt.
+    Engine,
+    /// A new default character set or collation: only columns added later use it.
+    DefaultCharset,
 }
 
 /// Reads one statement; `start_column` is the 1-based column of the statement's first character in the file.
@@ -66,13 +117,14 @@ pub(crate) fn analyze(
                 statement,
                 tokens: Vec::new(),
                 parsed: Parsed::Unreadable(message),
+                enclosing: None,
             };
         }
     };
     let tokens_read = significant(&tokens);
     let parsed = match parse(parser_dialect, tokens, &statement, start_column) {
         Ok(ast) => Parsed::Ast(Box::new(ast)),
-        Err(message) => match recognise(dialect, &tokens_read) {
+        Err(message) => match recognise(dialect, &tokens_read, &statement.sql) {
             Some(form) => Parsed::Opaque(form),
             None => Parsed::Unreadable(message),
         },
@@ -81,6 +133,7 @@ pub(crate) fn analyze(
         statement,
         tokens: tokens_read,
         parsed,
+        enclosing: None,
     }
 }
 
@@ -165,8 +218,8 @@ fn is_keyword(token: &Token, word: &str) -> bool {
     matches!(token, Token::Word(w) if w.quote_style.is_none() && w.value.eq_ignore_ascii_case(word))
 }
 
-fn recognise(dialect: Dialect, tokens: &[TokenWithSpan]) -> Option<OpaqueForm> {
-    let tokens: Vec<&Token> = tokens.iter().map(|t| &t.token).collect();
+fn recognise(dialect: Dialect, spanned: &[TokenWithSpan], sql: &str) -> Option<OpaqueForm> {
+    let tokens: Vec<&Token> = spanned.iter().map(|t| &t.token).collect();
     let word = |i: usize, w: &str| tokens.get(i).is_some_and(|t| is_keyword(t, w));
     match dialect {
         Dialect::Postgres if word(0, "DROP") && word(1, "INDEX") && word(2, "CONCURRENTLY") => {
@@ -237,8 +290,207 @@ fn recognise(dialect: Dialect, tokens: &[TokenWithSpan]) -> Option<OpaqueForm> {
             Some(OpaqueForm::Vacuum { full, table })
         }
         Dialect::Sqlite if word(0, "PRAGMA") => Some(OpaqueForm::Pragma),
+        Dialect::Postgres if word(0, "DO") => do_block(&tokens, spanned, sql),
+        Dialect::Postgres if word(0, "ALTER") && word(1, "SEQUENCE") => {
+            let at = if word(2, "IF") && word(3, "EXISTS") {
+                4
+            } else {
+                2
+            };
+            let name = names(&tokens[at.min(tokens.len())..]).into_iter().next();
+            Some(OpaqueForm::AlterSequence { name })
+        }
+        Dialect::Postgres if word(0, "COMMENT") && word(1, "ON") => Some(OpaqueForm::Comment),
+        Dialect::Mysql if word(0, "ALTER") && word(1, "TABLE") => mysql_table_options(&tokens),
+        Dialect::Postgres | Dialect::Mysql if word(0, "CREATE") => routine(dialect, &tokens),
         _ => None,
     }
+}
+
+/// `DO [LANGUAGE l] body [LANGUAGE l]` with a string body, PL/pgSQL or unnamed.
+fn do_block(tokens: &[&Token], spanned: &[TokenWithSpan], sql: &str) -> Option<OpaqueForm> {
+    let word = |i: usize, w: &str| tokens.get(i).is_some_and(|t| is_keyword(t, w));
+    let mut at = 1;
+    if word(at, "LANGUAGE") {
+        at += 2;
+    }
+    let (body, quote) = match tokens.get(at)? {
+        Token::DollarQuotedString(quoted) => (
+            quoted.value.clone(),
+            quoted.tag.as_ref().map_or(2, |tag| tag.len() + 2),
+        ),
+        Token::SingleQuotedString(text) | Token::EscapedStringLiteral(text) => (text.clone(), 1),
+        _ => return None,
+    };
+    let language = if word(at + 1, "LANGUAGE") {
+        tokens.get(at + 2)
+    } else if at > 1 {
+        tokens.get(2)
+    } else {
+        None
+    };
+    let plpgsql = language.is_none_or(|t| match t {
+        Token::Word(w) => w.value.eq_ignore_ascii_case("plpgsql"),
+        Token::SingleQuotedString(s) => s.eq_ignore_ascii_case("plpgsql"),
+        _ => false,
+    });
+    // A block in another language (plpython, plv8) is recognised but not read.
+    let body = if plpgsql { body } else { String::new() };
+    let start = byte_offset(sql, spanned.get(at)?.span.start)?;
+    Some(OpaqueForm::DoBlock {
+        body,
+        body_offset: start + quote,
+    })
+}
+
+/// `CREATE [OR REPLACE] [DEFINER = ...] [SQL SECURITY ...] {FUNCTION | PROCEDURE | TRIGGER |
+/// EVENT} name ...` whose body the parser could not read.
+fn routine(dialect: Dialect, tokens: &[&Token]) -> Option<OpaqueForm> {
+    const KINDS: &[&str] = &["FUNCTION", "PROCEDURE", "TRIGGER", "EVENT"];
+    // Only the clauses allowed between CREATE and the kind: a CREATE TABLE that mentions a
+    // function later is not a routine.
+    let at = tokens.iter().take(12).position(|t| {
+        KINDS
+            .iter()
+            .any(|kind| is_keyword(t, kind) && (dialect == Dialect::Mysql || *kind != "EVENT"))
+    })?;
+    let prefix_ok = tokens[1..at].iter().all(|t| match t {
+        Token::Word(w) if w.quote_style.is_some() => dialect == Dialect::Mysql,
+        Token::Word(w) => {
+            [
+                "OR",
+                "REPLACE",
+                "DEFINER",
+                "SQL",
+                "SECURITY",
+                "INVOKER",
+                "AGGREGATE",
+                "CONSTRAINT",
+                "CURRENT_USER",
+            ]
+            .iter()
+            .any(|k| w.value.eq_ignore_ascii_case(k))
+                || dialect == Dialect::Mysql
+        }
+        Token::Eq | Token::AtSign | Token::Period | Token::LParen | Token::RParen => {
+            dialect == Dialect::Mysql
+        }
+        Token::SingleQuotedString(_) | Token::DoubleQuotedString(_) => dialect == Dialect::Mysql,
+        _ => false,
+    }) && !tokens[1..at].iter().any(|t| {
+        ["TABLE", "VIEW", "INDEX", "AS", "SELECT"]
+            .iter()
+            .any(|k| is_keyword(t, k))
+    });
+    if !prefix_ok || !matches!(tokens.get(at + 1), Some(Token::Word(_))) {
+        return None;
+    }
+    let kind = match tokens.get(at)? {
+        Token::Word(w) => w.value.to_ascii_uppercase(),
+        _ => return None,
+    };
+    let trigger_table = if kind == "TRIGGER" {
+        let on = at + tokens[at..].iter().position(|t| is_keyword(t, "ON"))?;
+        names(&tokens[on + 1..]).into_iter().next()
+    } else {
+        None
+    };
+    Some(OpaqueForm::Routine {
+        kind,
+        trigger_table,
+    })
+}
+
+/// MySQL `ALTER TABLE name <table options>`, when every clause is a table option the parser
+/// misses, `ALGORITHM` or `LOCK`.
+fn mysql_table_options(tokens: &[&Token]) -> Option<OpaqueForm> {
+    let table = names(&tokens[2..]).into_iter().next()?;
+    // The name's tokens: a word, then `.word` for each qualifier.
+    let mut at = 3;
+    while tokens.get(at) == Some(&&Token::Period) {
+        at += 2;
+    }
+    let mut change: Option<MysqlTableChange> = None;
+    let mut algorithm = None;
+    let mut lock = None;
+    let word = |i: usize, w: &str| tokens.get(i).is_some_and(|t| is_keyword(t, w));
+    while at < tokens.len() {
+        let clause = if word(at, "CONVERT") && word(at + 1, "TO") {
+            MysqlTableChange::ConvertCharset
+        } else if word(at, "ENGINE") {
+            MysqlTableChange::Engine
+        } else if ["DEFAULT", "CHARACTER", "CHARSET", "COLLATE"]
+            .iter()
+            .any(|w| word(at, w))
+        {
+            MysqlTableChange::DefaultCharset
+        } else if word(at, "ALGORITHM") || word(at, "LOCK") {
+            let value = tokens[at + 1..]
+                .iter()
+                .find(|t| !matches!(t, Token::Eq))
+                .map(|t| t.to_string().to_ascii_uppercase());
+            if word(at, "ALGORITHM") {
+                algorithm = value;
+            } else {
+                lock = value;
+            }
+            at = next_clause(tokens, at);
+            continue;
+        } else {
+            return None;
+        };
+        // The strongest change wins: a conversion copies whatever else the statement does.
+        change = Some(match (change, clause) {
+            (Some(MysqlTableChange::ConvertCharset), _) | (_, MysqlTableChange::ConvertCharset) => {
+                MysqlTableChange::ConvertCharset
+            }
+            (Some(MysqlTableChange::Engine), _) | (_, MysqlTableChange::Engine) => {
+                MysqlTableChange::Engine
+            }
+            _ => MysqlTableChange::DefaultCharset,
+        });
+        at = next_clause(tokens, at);
+    }
+    Some(OpaqueForm::MysqlTableOptions {
+        table,
+        change: change?,
+        algorithm,
+        lock,
+    })
+}
+
+/// The index just past the comma ending the clause that starts at `at` (or the end).
+fn next_clause(tokens: &[&Token], at: usize) -> usize {
+    let mut depth = 0usize;
+    for (i, token) in tokens.iter().enumerate().skip(at) {
+        match token {
+            Token::LParen => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Comma if depth == 0 => return i + 1,
+            _ => {}
+        }
+    }
+    tokens.len()
+}
+
+/// The byte offset in `text` of a tokenizer location (1-based line, 1-based column in
+/// characters).
+pub(crate) fn byte_offset(text: &str, location: Location) -> Option<usize> {
+    let line = usize::try_from(location.line).ok()?.checked_sub(1)?;
+    let column = usize::try_from(location.column).ok()?.checked_sub(1)?;
+    let line_start = if line == 0 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 1)?.0 + 1
+    };
+    let rest = text.get(line_start..)?;
+    Some(
+        line_start
+            + rest
+                .char_indices()
+                .nth(column)
+                .map_or(rest.len(), |(at, _)| at),
+    )
 }
 
 /// Whether a parenthesised option list such as `(FULL, ANALYZE)` or `(CONCURRENTLY true)`
@@ -355,16 +607,89 @@ mod tests {
     }
 
     #[test]
+    fn recognises_routines_sequences_do_blocks_and_table_options() {
+        let pg = Dialect::Postgres;
+        let my = Dialect::Mysql;
+        assert_eq!(
+            opaque(
+                "CREATE OR REPLACE PROCEDURE p() LANGUAGE plpgsql AS $$ BEGIN COMMIT; END $$",
+                pg
+            ),
+            OpaqueForm::Routine {
+                kind: "PROCEDURE".into(),
+                trigger_table: None
+            }
+        );
+        assert_eq!(
+            opaque(
+                "CREATE DEFINER=`root`@`localhost` TRIGGER t_bi BEFORE INSERT ON orders FOR EACH ROW\nBEGIN\n  SIGNAL SQLSTATE '45000';\nEND",
+                my
+            ),
+            OpaqueForm::Routine {
+                kind: "TRIGGER".into(),
+                trigger_table: Some("orders".into())
+            }
+        );
+        assert_eq!(
+            opaque(
+                "CREATE EVENT e ON SCHEDULE EVERY 1 DAY DO DELETE FROM s",
+                my
+            ),
+            OpaqueForm::Routine {
+                kind: "EVENT".into(),
+                trigger_table: None
+            }
+        );
+        assert_eq!(
+            opaque("ALTER SEQUENCE IF EXISTS public.s RESTART WITH 10", pg),
+            OpaqueForm::AlterSequence {
+                name: Some("public.s".into())
+            }
+        );
+        assert_eq!(
+            opaque("COMMENT ON FUNCTION f(int, int) IS 'adds'", pg),
+            OpaqueForm::Comment
+        );
+        assert_eq!(
+            opaque(
+                "ALTER TABLE shop.orders CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin, ALGORITHM=COPY",
+                my
+            ),
+            OpaqueForm::MysqlTableOptions {
+                table: "shop.orders".into(),
+                change: MysqlTableChange::ConvertCharset,
+                algorithm: Some("COPY".into()),
+                lock: None
+            }
+        );
+        let sql = "DO LANGUAGE plpgsql $body$ BEGIN NULL; END $body$";
+        let OpaqueForm::DoBlock { body, body_offset } = opaque(sql, pg) else {
+            panic!("a DO block");
+        };
+        assert_eq!(body, " BEGIN NULL; END ");
+        assert_eq!(&sql[body_offset..body_offset + body.len()], body);
+        // Not routines: other CREATE forms the parser rejects stay unreadable.
+        assert!(matches!(
+            read("CREATE TABLE f (a int) FUNCTION", pg),
+            Parsed::Unreadable(_)
+        ));
+        assert!(matches!(
+            read("ALTER TABLE t FROBNICATE", my),
+            Parsed::Unreadable(_)
+        ));
+    }
+
+    #[test]
     fn parser_messages_point_into_the_file() {
         let Parsed::Unreadable(message) = read(
-            "CREATE FUNCTION f() RETURNS int COST 10 AS $$ SELECT 1 $$ LANGUAGE sql",
+            "ALTER TABLE t ALTER COLUMN c SET STATISTICS 100",
             Dialect::Postgres,
         ) else {
-            panic!("COST is not read by sqlparser");
+            panic!("SET STATISTICS is not read by sqlparser");
         };
-        assert_eq!(
-            message,
-            "Expected: end of statement, found: COST at line 3, column 37"
+        assert!(
+            message.ends_with("found: SET at line 3, column 34"),
+            "{message}"
         );
     }
 

@@ -1,6 +1,7 @@
 //! Which rules run, how severe they are, and which are accepted for this run.
 
 use crate::rule::{Rule, Severity};
+use crate::version::TargetVersion;
 use serde::{Deserialize, Serialize};
 
 /// Rule configuration, from the project's config file and the command line.
@@ -14,6 +15,10 @@ pub struct LintConfig {
     /// Rules whose findings are accepted for this run (`--allow RULE`): they are still
     /// reported, marked allowed, and do not block.
     pub allowed: Vec<Rule>,
+    /// The server the migrations run on (`--target-version`), for the rules whose verdict
+    /// depends on it. `None` assumes a current server: PostgreSQL 12+, MySQL 8.0.29+,
+    /// MariaDB 10.4+ (see [`TargetVersion`]).
+    pub target_version: Option<TargetVersion>,
 }
 
 impl LintConfig {

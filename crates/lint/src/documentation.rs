@@ -3,7 +3,7 @@
 //! regenerate with `DBWARDEN_UPDATE_DOCS=1 cargo test -p dbwarden-lint documentation`.
 
 use crate::rule::{Category, Rule};
-use crate::rules::doc;
+use crate::rules::{doc, example_target};
 use dbwarden_core::Dialect;
 
 fn engine_name(dialect: Dialect) -> &'static str {
@@ -26,7 +26,13 @@ fn engines(rule: Rule) -> String {
 pub(crate) fn page(rule: Rule) -> String {
     let doc = doc(rule);
     let id = rule.id();
-    let example_engine = engine_name(rule.engines()[0]);
+    let example_engine = match example_target(rule) {
+        Some(target) => format!(
+            "{}, `--target-version {target}`",
+            engine_name(rule.engines()[0])
+        ),
+        None => engine_name(rule.engines()[0]).to_string(),
+    };
     let allowing = if rule.category() == Category::Suppression {
         format!(
             "Fix the comment rather than allowing it. For a whole run: `--allow {id}`; for a \
@@ -84,13 +90,45 @@ fn index() -> String {
             summary = doc(rule).summary,
         ));
     }
+    text.push_str(
+        "\n## Server versions\n\n\
+         Some verdicts depend on the server version. `dbwarden lint --target-version VERSION` \
+         (`postgres:11`, `11`, `mysql:8.0.28`, `mariadb:10.4`, `sqlite:3.35`; a bare number is \
+         for the dialect, and on MySQL 10 and later are MariaDB versions) tells the rules which \
+         server runs the migrations; a `--target-version` with an engine also picks the \
+         dialect. Without it the rules assume a current server: PostgreSQL 12 or later, MySQL \
+         8.0.29 or later, MariaDB 10.4 or later. With an older target:\n\n\
+         - PostgreSQL before 11: `ADD COLUMN` with any non-null default rewrites the table \
+         (`add-column-volatile-default`, `missing-statement-timeout`).\n\
+         - PostgreSQL before 12: `ALTER TYPE ... ADD VALUE` fails in a transaction \
+         (`enum-add-value-in-transaction`); `SET NOT NULL` scans even with a validated check \
+         (`set-not-null`); there is no `REINDEX CONCURRENTLY` (`reindex-non-concurrent`).\n\
+         - MySQL before 8.0.12 (MariaDB before 10.3.2): no instant `ADD COLUMN`; before 8.0.29 \
+         (MariaDB 10.4): no instant `DROP COLUMN` or `ADD COLUMN ... FIRST/AFTER` \
+         (`mysql-alter-without-algorithm-lock` suggests `INPLACE` and reports an \
+         `ALGORITHM=INSTANT` the server would refuse).\n\n\
+         ## PL/pgSQL `DO` blocks\n\n\
+         A `DO` block runs when the migration runs, so the statements in its body are linted as \
+         if written where the block stands, and findings point at their lines in the file: \
+         statements behind `BEGIN`, `IF ... THEN`, `FOR ... LOOP` or `EXCEPTION WHEN ... THEN`, \
+         and `EXECUTE` of a single string literal. Dynamic SQL (`EXECUTE format(...)`, \
+         `'...' || name`) cannot be read. A block is one transaction even in a no-transaction \
+         migration. An allow comment around the block (above it or inside it) covers the \
+         statements of its body. Function and procedure bodies run when called, not when the \
+         migration runs, and are not linted.\n\n\
+         The linter is fuzzed for panics; see [fuzz.md](fuzz.md).\n",
+    );
     text
 }
+
+/// Pages in `docs/lint/` that document no single rule.
+#[cfg(test)]
+const OTHER_PAGES: &[&str] = &["README", "fuzz"];
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rules::testing::findings_of;
+    use crate::rules::testing::{findings_for, findings_of};
     use std::path::PathBuf;
 
     fn docs_dir() -> PathBuf {
@@ -136,7 +174,7 @@ mod tests {
                 continue;
             };
             assert!(
-                id == "README" || Rule::from_id(id).is_some(),
+                OTHER_PAGES.contains(&id) || Rule::from_id(id).is_some(),
                 "docs/lint/{name} documents no rule"
             );
         }
@@ -147,12 +185,16 @@ mod tests {
         for &rule in Rule::all() {
             let doc = doc(rule);
             let dialect = rule.engines()[0];
+            let findings = |source| match example_target(rule) {
+                Some(target) => findings_for(rule, target, source),
+                None => findings_of(rule, dialect, source),
+            };
             assert!(
-                !findings_of(rule, dialect, doc.bad).is_empty(),
+                !findings(doc.bad).is_empty(),
                 "{rule}: the bad example does not trigger the rule"
             );
             assert!(
-                findings_of(rule, dialect, doc.good)
+                findings(doc.good)
                     .iter()
                     .all(|finding| finding.allowed.is_some()),
                 "{rule}: the safe alternative triggers the rule"

@@ -1,9 +1,11 @@
 //! One migration file, read: its statements and the facts rules ask about the file as a whole
 //! (which tables it creates, whether it runs in a transaction).
 
-use crate::analysis::{AnalyzedStatement, OpaqueForm, Parsed, analyze};
+use crate::analysis::{AnalyzedStatement, Enclosing, OpaqueForm, Parsed, analyze};
 use crate::identifiers;
 use crate::locks::TableLock;
+use crate::plpgsql;
+use crate::version::{Engine, TargetVersion};
 use dbwarden_core::Dialect;
 use sqlparser::ast;
 use std::cell::OnceCell;
@@ -15,7 +17,10 @@ pub(crate) struct FileContext {
     pub(crate) dialect: Dialect,
     /// `-- dbwarden:no-transaction`: each statement runs on its own.
     pub(crate) no_transaction: bool,
+    /// The statements in file order; the statements of a `DO` block's body follow the block.
     pub(crate) statements: Vec<AnalyzedStatement>,
+    /// The server version the migration is for, when known.
+    pub(crate) target: Option<TargetVersion>,
     /// Tables (by [`identifiers::object_key`]) created in this file, with the index of the
     /// statement that creates them. A lock on a table nobody else can see yet harms no one.
     created_tables: HashMap<String, usize>,
@@ -33,13 +38,52 @@ impl FileContext {
         statements: Vec<dbwarden_sql::Statement>,
     ) -> Self {
         let lines = Lines::new(source);
-        let statements: Vec<AnalyzedStatement> = statements
-            .into_iter()
-            .map(|statement| {
-                let (_, column) = lines.locate(source, statement.span.start);
-                analyze(statement, dialect, column)
-            })
-            .collect();
+        let mut analyzed: Vec<AnalyzedStatement> = Vec::with_capacity(statements.len());
+        for statement in statements {
+            let (_, column) = lines.locate(source, statement.span.start);
+            let mut read = analyze(statement, dialect, column);
+            let body = match &read.parsed {
+                Parsed::Opaque(OpaqueForm::DoBlock { body, body_offset }) if !body.is_empty() => {
+                    Some((
+                        plpgsql::statements(body),
+                        read.statement.span.start + body_offset,
+                    ))
+                }
+                _ => None,
+            };
+            let block = analyzed.len();
+            let block_line = read.statement.line;
+            match body {
+                None => analyzed.push(read),
+                Some((Err(reason), _)) => {
+                    read.parsed = Parsed::Unreadable(format!(
+                        "the body of the DO block cannot be read: {reason}"
+                    ));
+                    analyzed.push(read);
+                }
+                Some((Ok(inner), body_start)) => {
+                    analyzed.push(read);
+                    for found in inner {
+                        let start = (body_start + found.offset).min(source.len());
+                        let (line, column) = lines.locate(source, start);
+                        let end = (start + found.sql.len()).min(source.len());
+                        let statement = dbwarden_sql::Statement {
+                            sql: found.sql,
+                            span: start..end,
+                            line,
+                        };
+                        let mut read = analyze(statement, dialect, column);
+                        read.enclosing = Some(Enclosing {
+                            block,
+                            line: block_line,
+                            report_unparsed: found.executed || !found.dml,
+                        });
+                        analyzed.push(read);
+                    }
+                }
+            }
+        }
+        let statements = analyzed;
         let mut created_tables = HashMap::new();
         let mut created_indexes = HashMap::new();
         for (index, statement) in statements.iter().enumerate() {
@@ -66,11 +110,18 @@ impl FileContext {
             dialect,
             no_transaction: dbwarden_sql::directives(source).no_transaction,
             statements,
+            target: None,
             created_tables,
             created_indexes,
             locks: OnceCell::new(),
             lines,
         }
+    }
+
+    /// The file, linted for `target`.
+    pub(crate) fn with_target(mut self, target: Option<TargetVersion>) -> Self {
+        self.target = target;
+        self
     }
 
     /// 1-based line and column (in characters) of byte `offset` of `source`.
@@ -131,8 +182,40 @@ impl<'a> StatementContext<'a> {
         self.file.dialect
     }
 
+    /// Whether the statement runs outside a transaction: in a no-transaction migration and not
+    /// inside a `DO` block (a block is always one transaction).
     pub(crate) fn no_transaction(&self) -> bool {
-        self.file.no_transaction
+        self.file.no_transaction && self.analyzed().enclosing.is_none()
+    }
+
+    /// Whether the migration is for `engine` older than `major.minor.patch`. Without a target
+    /// version the server is assumed current, so this is false.
+    pub(crate) fn target_before(&self, engine: Engine, major: u32, minor: u32, patch: u32) -> bool {
+        self.file
+            .target
+            .is_some_and(|target| target.is_before(engine, major, minor, patch))
+    }
+
+    /// The `DO` block the statement was found in.
+    pub(crate) fn enclosing(&self) -> Option<Enclosing> {
+        self.analyzed().enclosing
+    }
+
+    /// The other statements that run in the same transaction as this one: the whole file, or
+    /// in a no-transaction migration the statements of the same `DO` block.
+    pub(crate) fn same_transaction(&self) -> impl Iterator<Item = StatementContext<'a>> + 'a {
+        let block = match (self.file.no_transaction, self.enclosing()) {
+            (false, _) => None,
+            (true, Some(enclosing)) => Some(Some(enclosing.block)),
+            (true, None) => Some(None),
+        };
+        let index = self.index;
+        self.all().filter(move |other| {
+            other.index != index
+                && block.is_none_or(|block| {
+                    block.is_some() && other.enclosing().map(|e| e.block) == block
+                })
+        })
     }
 
     pub(crate) fn analyzed(&self) -> &'a AnalyzedStatement {

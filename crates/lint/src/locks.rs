@@ -104,11 +104,27 @@ fn strong_table_lock(cx: &StatementContext) -> Option<TableLock> {
                 .to_string(),
                 LockMode::Share,
             ),
+            OpaqueForm::Routine {
+                trigger_table: Some(table),
+                ..
+            } if !cx.is_new_table_key(&identifiers::written_key(table)) => {
+                lock(table.clone(), LockMode::ShareRowExclusive)
+            }
+            OpaqueForm::MysqlTableOptions { table, .. }
+                if !cx.is_new_table_key(&identifiers::written_key(table)) =>
+            {
+                lock(table.clone(), LockMode::AccessExclusive)
+            }
             OpaqueForm::DropIndexConcurrently { .. }
             | OpaqueForm::Reindex { .. }
             | OpaqueForm::Vacuum { .. }
             | OpaqueForm::Cluster { .. }
-            | OpaqueForm::Pragma => None,
+            | OpaqueForm::Pragma
+            | OpaqueForm::DoBlock { .. }
+            | OpaqueForm::Routine { .. }
+            | OpaqueForm::AlterSequence { .. }
+            | OpaqueForm::Comment
+            | OpaqueForm::MysqlTableOptions { .. } => None,
         };
     }
     match cx.ast()? {

@@ -170,6 +170,8 @@ rules! {
 
     /// A strong lock without `lock_timeout` (`lock_wait_timeout` on MySQL) set before it.
     MissingLockTimeout => "missing-lock-timeout", Warning, Settings, POSTGRES_MYSQL;
+    /// A rewrite, scan or index build of an existing table without `statement_timeout` set before it.
+    MissingStatementTimeout => "missing-statement-timeout", Warning, Settings, POSTGRES;
     /// A schema change and a data backfill in one transaction.
     SchemaChangeWithBackfill => "schema-change-with-backfill", Warning, Locking, POSTGRES_SQLITE;
     /// `VACUUM FULL`.
@@ -195,6 +197,8 @@ rules! {
     IdentifierTooLong => "identifier-too-long", Warning, Robustness, POSTGRES_MYSQL;
     /// `ALTER TYPE ... ADD VALUE` without `BEFORE` or `AFTER`.
     EnumAddValueWithoutPosition => "enum-add-value-without-position", Warning, Robustness, POSTGRES;
+    /// `ALTER TYPE ... ADD VALUE` in a transaction, before PostgreSQL 12.
+    EnumAddValueInTransaction => "enum-add-value-in-transaction", Error, Robustness, POSTGRES;
     /// `BEGIN`, `COMMIT` or `ROLLBACK` in a migration.
     TransactionControlStatement => "transaction-control-statement", Error, Robustness, ALL_ENGINES;
     /// The same column assigned twice in one `UPDATE` or `INSERT`.

@@ -16,6 +16,7 @@ pub struct ApplyArgs {
     pub allow_destructive: bool,
     pub no_lint: bool,
     pub rehearse: RehearseMode,
+    pub rehearse_rows: u64,
     pub backup_dir: PathBuf,
     pub report_dir: PathBuf,
     pub lock_timeout: u64,
@@ -47,6 +48,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<Exit, Failure> 
             RehearseMode::Always => Rehearse::Always,
             RehearseMode::Never => Rehearse::Never,
         },
+        rehearse_rows: (args.rehearse_rows > 0).then_some(args.rehearse_rows),
         backup_dir: args.backup_dir,
         report_dir: args.report_dir,
     };

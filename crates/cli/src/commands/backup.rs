@@ -71,16 +71,27 @@ pub fn progress_bar(json: bool) -> Option<dbwarden::backup::ProgressFn> {
         }
         *last = Instant::now();
         let seconds = started.elapsed().as_secs_f64().max(0.001);
+        let rows = match (p.rows, p.estimated_rows) {
+            (Some(done), Some(total)) if total > 0 => {
+                let rate = done as f64 / seconds;
+                let eta = if rate > 0.0 && total > done {
+                    format!(", ETA {:.0}s", (total - done) as f64 / rate)
+                } else {
+                    String::new()
+                };
+                format!(", {done}/{total} rows, {:.0} rows/s{eta}", rate)
+            }
+            (Some(done), _) => format!(", {done} rows, {:.0} rows/s", done as f64 / seconds),
+            (None, Some(total)) => format!(" (~{total} rows)"),
+            (None, None) => String::new(),
+        };
         eprint!(
-            "\r\x1b[2K[{}/{}] {}: {} read, {}/s{}",
+            "\r\x1b[2K[{}/{}] {}: {} read, {}/s{rows}",
             p.index,
             p.tables,
             p.table,
             human_bytes(p.raw_bytes),
             human_bytes((p.raw_bytes as f64 / seconds) as u64),
-            p.estimated_rows
-                .map(|r| format!(" (~{r} rows)"))
-                .unwrap_or_default()
         );
     }))
 }
@@ -102,6 +113,7 @@ async fn create(
     let options = BackupOptions {
         file: file.clone(),
         tables: (!tables.is_empty()).then_some(tables),
+        sample_rows: None,
     };
     let summary =
         dbwarden::backup::create(engine.as_mut(), &options, progress_bar(global.json)).await;
@@ -168,13 +180,12 @@ async fn verify(
         print_json(&json!({"status": "success", "verify": report}));
     } else {
         println_safe(&format!(
-            "{} {}: {} tables, {} rows; checksums match, restored into a scratch database with equal fingerprints (read {:.1}s, restore {:.1}s)",
+            "{} {}: {} tables, {} rows; checksums match, restored into a scratch database with equal fingerprints ({:.1}s)",
             paint("verified", Style::Ok, false),
             file.display(),
             report.tables,
             report.rows,
-            report.read_seconds,
-            report.restore_seconds
+            report.seconds
         ));
     }
     Ok(Exit::Success)

@@ -81,6 +81,8 @@ pub struct ApplyOptions {
     pub run: RunOptions,
     /// When to rehearse.
     pub rehearse: Rehearse,
+    /// Rows per table copied for the rehearsal (`None`: all); foreign keys stay satisfied.
+    pub rehearse_rows: Option<u64>,
     /// Where backups are written.
     pub backup_dir: PathBuf,
     /// Where the report and checklist are written.
@@ -143,9 +145,15 @@ pub async fn apply(
     }
     report.describe(&pending, migrations_dir);
 
-    // lint
+    // lint, against the live server's version unless one was configured
     let step = Instant::now();
     let mut lint_findings = 0;
+    let lint = lint.map(|mut config| {
+        if config.target_version.is_none() {
+            config.target_version = crate::migrate::lint_target(&info);
+        }
+        config
+    });
     if let Some(config) = &lint {
         let mut blocking = Vec::new();
         for m in &pending {
@@ -278,6 +286,7 @@ pub async fn apply(
             &BackupOptions {
                 file: file.clone(),
                 tables: (!whole).then_some(tables),
+                sample_rows: None,
             },
             None,
         )
@@ -367,7 +376,14 @@ pub async fn apply(
         Rehearse::Auto => report.destructive || report.breaking,
     };
     if wanted {
-        let rehearsal = rehearse::rehearse(url, runner.engine(), &pending, &check_files).await?;
+        let rehearsal = rehearse::rehearse(
+            url,
+            runner.engine(),
+            &pending,
+            &check_files,
+            options.rehearse_rows,
+        )
+        .await?;
         let passed = rehearsal.passed(report.destructive);
         let detail = format!(
             "{} rows copied; up {}; {} unexpected difference(s); {} failed check(s); data after down: {}{}",

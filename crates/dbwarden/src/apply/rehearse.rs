@@ -1,5 +1,6 @@
 //! Rehearsal: the pending migrations run first on a scratch copy of the database (schema and
-//! rows, through a backup and restore), are validated there, rolled back with their down
+//! rows, at most a given number per table with foreign keys kept satisfied, through a sampled
+//! backup and restore), are validated there, rolled back with their down
 //! scripts, and validated again, so a migration that fails, breaks a check, or cannot bring
 //! its data back is found before the target is touched.
 
@@ -73,6 +74,7 @@ pub async fn rehearse(
     source: &mut dyn Engine,
     pending: &[Migration],
     checks: &[CheckFile],
+    sample_rows: Option<u64>,
 ) -> Result<RehearsalReport, ApplyError> {
     let started = Instant::now();
     let folder = tempfile::tempdir().map_err(|e| ApplyError::Io(e.to_string()))?;
@@ -82,6 +84,7 @@ pub async fn rehearse(
         &BackupOptions {
             file: file.clone(),
             tables: None,
+            sample_rows,
         },
         None,
     )

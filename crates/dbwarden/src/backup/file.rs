@@ -114,7 +114,7 @@ impl BackupWriter {
     pub fn write_table(
         &mut self,
         chunks: &mut tokio::sync::mpsc::Receiver<Vec<u8>>,
-        progress: &mut dyn FnMut(u64),
+        progress: &mut dyn FnMut(u64, u64),
     ) -> Result<WrittenTable, BackupError> {
         let offset = self.position;
         let sink = Hashing {
@@ -126,13 +126,17 @@ impl BackupWriter {
             zstd::stream::Encoder::new(sink, ZSTD_LEVEL).map_err(|e| io_error(&self.partial, e))?;
         let mut raw = Sha256::new();
         let mut raw_bytes = 0u64;
+        // Newlines are rows in PostgreSQL's text format; the typed format shows no rows
+        // without decoding, so there progress counts bytes only.
+        let mut lines = 0u64;
         while let Some(chunk) = chunks.blocking_recv() {
             raw.update(&chunk);
             raw_bytes += chunk.len() as u64;
+            lines += chunk.iter().filter(|&&b| b == b'\n').count() as u64;
             encoder
                 .write_all(&chunk)
                 .map_err(|e| io_error(&self.partial, e))?;
-            progress(raw_bytes);
+            progress(raw_bytes, lines);
         }
         let sink = encoder.finish().map_err(|e| io_error(&self.partial, e))?;
         let written = WrittenTable {

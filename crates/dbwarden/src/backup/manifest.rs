@@ -29,6 +29,10 @@ pub struct Manifest {
     pub tables: Vec<TableEntry>,
     /// Seconds the backup took.
     pub duration_seconds: f64,
+    /// At most this many rows per table were taken: a sample for rehearsals, not a backup
+    /// (it never passes `verify` and never covers a destructive statement).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_rows: Option<u64>,
 }
 
 /// The server a backup came from.

@@ -20,6 +20,7 @@ pub use report::{
     AppliedMigration, DownReport, DryRunReport, DryRunStatement, MigrationState, Progress,
     StatusEntry, StatusReport, UpReport,
 };
+pub(crate) use runner::lint_target;
 pub use runner::{BackupRequirement, DownTarget, RunOptions, Runner};
 pub use source::{Migration, MigrationSet, Script, sha256_hex, slug};
 

@@ -483,8 +483,27 @@ impl Runner {
             )));
         }
         let started = Instant::now();
+        self.fill_target_version().await;
         self.locked("up", async |r| r.up_locked(to, started).await)
             .await
+    }
+
+    /// Lints against the live server's version unless a target version was configured, so
+    /// that what is safe follows the server (a constant default is instant from PostgreSQL 11).
+    async fn fill_target_version(&mut self) {
+        let Some(config) = &self.options.lint else {
+            return;
+        };
+        if config.target_version.is_some() {
+            return;
+        }
+        let Ok(info) = self.engine.server_info().await else {
+            return;
+        };
+        let parsed = lint_target(&info);
+        if let Some(config) = &mut self.options.lint {
+            config.target_version = parsed;
+        }
     }
 
     async fn up_locked(
@@ -521,8 +540,13 @@ impl Runner {
             if let Some((m, _)) = &resume {
                 to_check.push(m.clone());
             }
-            let uncovered =
-                crate::backup::uncovered_statements(&to_check, self.dialect(), cover.as_ref());
+            let existing = self.engine.table_names().await?;
+            let uncovered = crate::backup::uncovered_statements(
+                &to_check,
+                self.dialect(),
+                cover.as_ref(),
+                &existing,
+            );
             if !uncovered.is_empty() {
                 return Err(MigrateError::BackupRequired {
                     statements: uncovered.join("\n"),
@@ -1171,6 +1195,7 @@ impl Runner {
     /// would change. On MySQL/MariaDB DDL cannot be rolled back, so the migrations run on a
     /// scratch copy of the schema instead, and the report says so.
     pub async fn dry_run(&mut self, to: Option<u64>) -> Result<DryRunReport, MigrateError> {
+        self.fill_target_version().await;
         self.locked("dry_run", async |r| r.dry_run_locked(to).await)
             .await
     }
@@ -1389,4 +1414,22 @@ async fn dry_run_statements(
         }
     }
     Ok(())
+}
+
+/// The lint target version of a live server (`postgres:15.4`, `mariadb:10.11.6`, ...).
+pub(crate) fn lint_target(
+    info: &dbwarden_engine::ServerInfo,
+) -> Option<dbwarden_lint::TargetVersion> {
+    let number: String = info
+        .version
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    let engine = match (info.dialect, info.product.as_str()) {
+        (Dialect::Mysql, "MariaDB") => "mariadb",
+        (Dialect::Mysql, _) => "mysql",
+        (Dialect::Postgres, _) => "postgres",
+        (Dialect::Sqlite, _) => "sqlite",
+    };
+    dbwarden_lint::TargetVersion::parse(&format!("{engine}:{number}"), info.dialect).ok()
 }

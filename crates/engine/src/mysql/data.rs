@@ -36,10 +36,11 @@ pub(super) async fn dump_rows(
     conn: &mut Conn,
     table: &QualifiedName,
     columns: &[String],
+    limit: Option<u64>,
     out: ChunkSender,
 ) -> Result<u64, EngineError> {
     conn.query_drop(SESSION_UTC).await.map_err(sql_error)?;
-    let result = dump_in_utc(conn, table, columns, out).await;
+    let result = dump_in_utc(conn, table, columns, limit, out).await;
     conn.query_drop(SESSION_RESTORE_TZ)
         .await
         .map_err(sql_error)?;
@@ -50,12 +51,14 @@ async fn dump_in_utc(
     conn: &mut Conn,
     table: &QualifiedName,
     columns: &[String],
+    limit: Option<u64>,
     out: ChunkSender,
 ) -> Result<u64, EngineError> {
     let sql = format!(
-        "SELECT {} FROM {}",
+        "SELECT {} FROM {}{}",
         quote_ident_list(Dialect::Mysql, columns),
-        table_sql(table)
+        table_sql(table),
+        limit.map(|n| format!(" LIMIT {n}")).unwrap_or_default()
     );
     let mut result = conn.query_iter(sql).await.map_err(sql_error)?;
     let mut rows = 0u64;
@@ -237,6 +240,14 @@ async fn fingerprint_in_utc(
             )
         }));
     }
+    for key in &spec.unique_keys {
+        let not_null = key
+            .iter()
+            .map(|c| format!("{} IS NOT NULL", q(c)))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        select.push(format!("COALESCE(SUM({not_null}), 0)"));
+    }
     let sql = format!("SELECT {} FROM {}", select.join(", "), table_sql(table));
     let row: Option<mysql_async::Row> = conn.query_first(sql).await.map_err(sql_error)?;
     let values = row.map(|r| r.unwrap()).unwrap_or_default();
@@ -254,21 +265,19 @@ async fn fingerprint_in_utc(
             column_checksums.insert(column.clone(), as_text(values.get(checksum_at + 1 + i)));
         }
     }
+    let keys_at = checksum_at
+        + 1
+        + if spec.column_checksums {
+            spec.columns.len()
+        } else {
+            0
+        };
     let mut distinct = indexmap::IndexMap::new();
-    for key in &spec.unique_keys {
-        let not_null = key
-            .iter()
-            .map(|c| format!("{} IS NOT NULL", q(c)))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        let sql = format!(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT {} FROM {} WHERE {not_null}) AS dbw_keys",
-            quote_ident_list(Dialect::Mysql, key),
-            table_sql(table)
+    for (i, key) in spec.unique_keys.iter().enumerate() {
+        distinct.insert(
+            key_label(key),
+            as_u64(values.get(keys_at + i), "distinct count")?,
         );
-        let row: Option<mysql_async::Row> = conn.query_first(sql).await.map_err(sql_error)?;
-        let values = row.map(|r| r.unwrap()).unwrap_or_default();
-        distinct.insert(key_label(key), as_u64(values.first(), "distinct count")?);
     }
     Ok(TableFingerprint {
         rows: total,

@@ -347,9 +347,10 @@ impl Engine for MysqlEngine {
         &mut self,
         table: &QualifiedName,
         columns: &[String],
+        limit: Option<u64>,
         out: ChunkSender,
     ) -> Result<u64, EngineError> {
-        data::dump_rows(&mut self.conn, table, columns, out).await
+        data::dump_rows(&mut self.conn, table, columns, limit, out).await
     }
 
     async fn load_rows(

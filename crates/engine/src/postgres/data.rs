@@ -26,14 +26,22 @@ pub(super) async fn dump_rows(
     client: &Client,
     table: &QualifiedName,
     columns: &[String],
+    limit: Option<u64>,
     out: ChunkSender,
 ) -> Result<u64, EngineError> {
     client.batch_execute(STABLE_TEXT).await.map_err(sql_error)?;
-    let sql = format!(
-        "COPY {} ({}) TO STDOUT",
-        table.quoted(Dialect::Postgres),
-        quote_ident_list(Dialect::Postgres, columns)
-    );
+    let sql = match limit {
+        None => format!(
+            "COPY {} ({}) TO STDOUT",
+            table.quoted(Dialect::Postgres),
+            quote_ident_list(Dialect::Postgres, columns)
+        ),
+        Some(n) => format!(
+            "COPY (SELECT {} FROM {} LIMIT {n}) TO STDOUT",
+            quote_ident_list(Dialect::Postgres, columns),
+            table.quoted(Dialect::Postgres)
+        ),
+    };
     let stream = client.copy_out(&sql).await.map_err(sql_error)?;
     let mut stream = std::pin::pin!(stream);
     let mut rows = 0u64;
@@ -129,6 +137,14 @@ pub(super) async fn fingerprint(
             )
         }));
     }
+    for key in &spec.unique_keys {
+        let not_null = key
+            .iter()
+            .map(|c| format!("{} IS NOT NULL", q(c)))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        select.push(format!("count(*) FILTER (WHERE {not_null})::text"));
+    }
     let sql = format!(
         "SELECT {} FROM {}",
         select.join(", "),
@@ -159,22 +175,18 @@ pub(super) async fn fingerprint(
             column_checksums.insert(column.clone(), sum);
         }
     }
+    let keys_at = checksum_at
+        + 1
+        + if spec.column_checksums {
+            spec.columns.len()
+        } else {
+            0
+        };
     let mut distinct = indexmap::IndexMap::new();
-    for key in &spec.unique_keys {
-        let not_null = key
-            .iter()
-            .map(|c| format!("{} IS NOT NULL", q(c)))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        let sql = format!(
-            "SELECT count(*)::text FROM (SELECT DISTINCT {} FROM {} WHERE {not_null}) AS keys",
-            quote_ident_list(Dialect::Postgres, key),
-            table.quoted(Dialect::Postgres)
-        );
-        let rows = text_rows(client, &sql).await?;
+    for (i, key) in spec.unique_keys.iter().enumerate() {
         distinct.insert(
             key_label(key),
-            number(rows.first().and_then(|r| r.first()), "distinct count")?,
+            number(values.get(keys_at + i), "distinct count")?,
         );
     }
     Ok(TableFingerprint {

@@ -436,9 +436,10 @@ impl Engine for PostgresEngine {
         &mut self,
         table: &QualifiedName,
         columns: &[String],
+        limit: Option<u64>,
         out: ChunkSender,
     ) -> Result<u64, EngineError> {
-        data::dump_rows(&self.client, table, columns, out).await
+        data::dump_rows(&self.client, table, columns, limit, out).await
     }
 
     async fn load_rows(

@@ -40,9 +40,14 @@ pub(super) fn dump_rows(
     conn: &Connection,
     table: &QualifiedName,
     columns: &[String],
+    limit: Option<u64>,
     out: &ChunkSender,
 ) -> Result<u64, EngineError> {
-    let mut stmt = conn.prepare(&select(table, columns)).map_err(sql_error)?;
+    let sql = match limit {
+        Some(n) => format!("{} LIMIT {n}", select(table, columns)),
+        None => select(table, columns),
+    };
+    let mut stmt = conn.prepare(&sql).map_err(sql_error)?;
     let mut rows = stmt.raw_query();
     let mut count = 0u64;
     let mut buffer = Vec::with_capacity(CHUNK_BYTES + 64 * 1024);
@@ -137,8 +142,27 @@ pub(super) fn fingerprint(
     let mut nulls = vec![0u64; width];
     let mut row_sum = 0u128;
     let mut column_sums = vec![0u128; width];
+    let key_columns: Vec<Vec<usize>> = spec
+        .unique_keys
+        .iter()
+        .map(|key| {
+            key.iter()
+                .filter_map(|k| spec.columns.iter().position(|c| c == k))
+                .collect()
+        })
+        .collect();
+    let mut key_rows = vec![0u64; key_columns.len()];
     while let Some(row) = rows.next().map_err(sql_error)? {
         total += 1;
+        for (k, columns) in key_columns.iter().enumerate() {
+            let mut complete = true;
+            for &i in columns {
+                if matches!(row.get_ref(i).map_err(sql_error)?, ValueRef::Null) {
+                    complete = false;
+                }
+            }
+            key_rows[k] += u64::from(complete);
+        }
         let mut row_hash = FNV_OFFSET;
         for i in 0..width {
             let value = row.get_ref(i).map_err(sql_error)?;
@@ -155,21 +179,12 @@ pub(super) fn fingerprint(
     }
     drop(rows);
     drop(stmt);
-    let mut distinct = indexmap::IndexMap::new();
-    for key in &spec.unique_keys {
-        let not_null = key
-            .iter()
-            .map(|c| format!("{} IS NOT NULL", quote_ident(Dialect::Sqlite, c)))
-            .collect::<Vec<_>>()
-            .join(" AND ");
-        let sql = format!(
-            "SELECT count(*) FROM (SELECT DISTINCT {} FROM {} WHERE {not_null})",
-            quote_ident_list(Dialect::Sqlite, key),
-            quote_ident(Dialect::Sqlite, &table.name)
-        );
-        let n: i64 = conn.query_row(&sql, [], |r| r.get(0)).map_err(sql_error)?;
-        distinct.insert(key_label(key), n.max(0) as u64);
-    }
+    let distinct = spec
+        .unique_keys
+        .iter()
+        .zip(key_rows)
+        .map(|(key, n)| (key_label(key), n))
+        .collect();
     Ok(TableFingerprint {
         rows: total,
         nulls: spec.columns.iter().cloned().zip(nulls).collect(),

@@ -386,10 +386,11 @@ impl Engine for SqliteEngine {
         &mut self,
         table: &QualifiedName,
         columns: &[String],
+        limit: Option<u64>,
         out: ChunkSender,
     ) -> Result<u64, EngineError> {
         let (table, columns) = (table.clone(), columns.to_vec());
-        self.with_conn(move |conn| data::dump_rows(conn, &table, &columns, &out))
+        self.with_conn(move |conn| data::dump_rows(conn, &table, &columns, limit, &out))
             .await
     }
 

@@ -74,7 +74,7 @@ pub(crate) fn check(cx: &StatementContext) -> Vec<Violation> {
 }
 
 /// How the column numbers rows, if it does: `serial`, `identity` or `AUTO_INCREMENT`.
-fn numbering(column: &ColumnDef) -> Option<&'static str> {
+pub(crate) fn numbering(column: &ColumnDef) -> Option<&'static str> {
     if SERIALS
         .iter()
         .any(|(name, _)| is_custom(&column.data_type, &[name]))

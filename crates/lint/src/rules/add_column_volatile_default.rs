@@ -3,6 +3,7 @@
 use super::{RuleDoc, Violation};
 use crate::file::StatementContext;
 use crate::identifiers::object_text;
+use crate::version::Engine;
 use sqlparser::ast::{self, AlterTableOperation, ColumnDef, ColumnOption, Expr, Spanned};
 use std::ops::ControlFlow;
 
@@ -76,14 +77,25 @@ pub(crate) fn check(cx: &StatementContext) -> Vec<Violation> {
                     ColumnOption::Default(expr) => Some(expr),
                     _ => None,
                 })?;
-            let function = volatile_function(default)?;
+            let function = match volatile_function(default) {
+                Some(function) => format!("{function}()"),
+                // Before PostgreSQL 11 every default is written into each existing row.
+                None if cx.target_before(Engine::Postgres, 11, 0, 0) && !is_null(default) => {
+                    format!("{default} (before PostgreSQL 11, any default)")
+                }
+                None => return None,
+            };
             Some(violation(alter, &table, column_def, default, &function).at(op.span()))
         })
         .collect()
 }
 
+fn is_null(expr: &Expr) -> bool {
+    matches!(expr, Expr::Value(value) if value.value == ast::Value::Null)
+}
+
 /// The first function in `expr` that may be volatile.
-fn volatile_function(expr: &Expr) -> Option<String> {
+pub(crate) fn volatile_function(expr: &Expr) -> Option<String> {
     let found = ast::visit_expressions(expr, |expr| match expr {
         Expr::Function(function) => {
             let name = crate::identifiers::object_key(&function.name);
@@ -141,12 +153,11 @@ fn violation(
     }
     Violation::new(
         format!(
-            "ADD COLUMN `{}` with default {function}() rewrites `{table}` under an exclusive lock",
+            "ADD COLUMN `{}` with default {function} rewrites `{table}` under an exclusive lock",
             column.value
         ),
         format!(
-            "{function}() may return a different value for every row, so PostgreSQL computes it \
-             for each existing row of `{table}` by rewriting the table and its indexes under an \
+            "The default {function} is computed for each existing row of `{table}` by rewriting the table and its indexes under an \
              ACCESS EXCLUSIVE lock: no reads or writes until the rewrite ends. Add the column \
              without the default, set the default for new rows, and backfill old rows in \
              batches."
@@ -191,6 +202,36 @@ mod tests {
                 "ALTER TABLE t ALTER COLUMN c SET DEFAULT gen_random_uuid();",
             ],
         );
+    }
+
+    #[test]
+    fn before_postgres_11_constant_defaults_rewrite_too() {
+        use crate::rules::testing::findings_for;
+        for source in [
+            "ALTER TABLE t ADD COLUMN c int NOT NULL DEFAULT 0;",
+            "ALTER TABLE t ADD COLUMN c timestamptz DEFAULT now();",
+            "ALTER TABLE t ADD COLUMN c text DEFAULT 'x';",
+        ] {
+            assert_eq!(
+                findings_for(RULE, "postgres:10", source).len(),
+                1,
+                "{source}"
+            );
+            assert!(
+                findings_for(RULE, "postgres:11", source).is_empty(),
+                "{source}"
+            );
+        }
+        for source in [
+            "ALTER TABLE t ADD COLUMN c int;",
+            "ALTER TABLE t ADD COLUMN c int DEFAULT NULL;",
+            "CREATE TABLE t (a int);\nALTER TABLE t ADD COLUMN c int DEFAULT 0;",
+        ] {
+            assert!(
+                findings_for(RULE, "postgres:9.6", source).is_empty(),
+                "{source}"
+            );
+        }
     }
 
     #[test]

@@ -74,7 +74,7 @@ pub(crate) fn check(cx: &StatementContext) -> Vec<Violation> {
 /// only keeps the rows when the old type is binary compatible (varchar widening, varchar to
 /// text, numeric precision raised). The old type is not in the migration, so these targets get
 /// the benefit of the doubt.
-fn maybe_binary_compatible(target: &DataType) -> bool {
+pub(crate) fn maybe_binary_compatible(target: &DataType) -> bool {
     matches!(
         target,
         DataType::Text

@@ -2,10 +2,9 @@
 
 use super::{RuleDoc, Violation};
 use crate::file::StatementContext;
-use crate::identifiers::object_key;
 use crate::locks::{LockMode, strong_lock};
+use crate::settings::limit_in_effect;
 use dbwarden_core::Dialect;
-use sqlparser::ast::{self, ContextModifier, Expr, ObjectName, Set, Value};
 
 pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "A statement that takes a strong table lock with no `lock_timeout` (PostgreSQL) or \
@@ -79,66 +78,12 @@ fn article(mode: LockMode) -> &'static str {
     }
 }
 
-/// Whether the latest lock timeout set before the statement is a real one.
+/// Whether a real lock timeout is set before the statement.
 fn timeout_in_effect(cx: &StatementContext) -> bool {
-    let variable = match cx.dialect() {
-        Dialect::Postgres => "lock_timeout",
-        Dialect::Mysql => "lock_wait_timeout",
-        Dialect::Sqlite => return false,
-    };
-    cx.earlier()
-        .rev()
-        .find_map(|earlier| match earlier.ast()? {
-            ast::Statement::Set(set) => setting(set, variable, cx.no_transaction()),
-            _ => None,
-        })
-        .unwrap_or(false)
-}
-
-/// `Some(enabled)` when `set` assigns `variable`: `false` for 0 or DEFAULT, which wait forever.
-fn setting(set: &Set, variable: &str, no_transaction: bool) -> Option<bool> {
-    let assignments: Vec<(Option<ContextModifier>, &ObjectName, &Expr)> = match set {
-        Set::SingleAssignment {
-            scope,
-            variable,
-            values,
-            ..
-        } => vec![(*scope, variable, values.first()?)],
-        Set::MultipleAssignments { assignments } => assignments
-            .iter()
-            .map(|assignment| (assignment.scope, &assignment.name, &assignment.value))
-            .collect(),
-        _ => return None,
-    };
-    assignments
-        .into_iter()
-        .rev()
-        .find_map(|(scope, name, value)| {
-            let name = object_key(name);
-            if name.trim_start_matches('@') != variable {
-                return None;
-            }
-            // SET LOCAL outside a transaction only warns and changes nothing.
-            if no_transaction && scope == Some(ContextModifier::Local) {
-                return None;
-            }
-            Some(!waits_forever(value))
-        })
-}
-
-fn waits_forever(value: &Expr) -> bool {
-    match value {
-        Expr::Value(value) => match &value.value {
-            Value::Number(number, _) => number.parse::<f64>().is_ok_and(|n| n == 0.0),
-            Value::SingleQuotedString(text) => {
-                text.trim_end_matches(|c: char| c.is_ascii_alphabetic())
-                    .trim()
-                    == "0"
-            }
-            _ => false,
-        },
-        Expr::Identifier(ident) => ident.value.eq_ignore_ascii_case("default"),
-        _ => false,
+    match cx.dialect() {
+        Dialect::Postgres => limit_in_effect(cx, "lock_timeout"),
+        Dialect::Mysql => limit_in_effect(cx, "lock_wait_timeout"),
+        Dialect::Sqlite => false,
     }
 }
 

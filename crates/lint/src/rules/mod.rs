@@ -8,15 +8,15 @@ use crate::suppression::Allow;
 use sqlparser::tokenizer::Span;
 
 mod add_check_without_not_valid;
-mod add_column_identity_or_serial;
+pub(crate) mod add_column_identity_or_serial;
 mod add_column_not_null_without_default;
-mod add_column_volatile_default;
+pub(crate) mod add_column_volatile_default;
 mod add_foreign_key_without_not_valid;
 mod add_primary_key_to_existing_table;
 mod add_unique_constraint_without_index;
 mod allow_unknown_rule;
 mod allow_without_reason;
-mod alter_column_type;
+pub(crate) mod alter_column_type;
 mod cluster;
 mod concurrent_index_in_transaction;
 mod create_without_if_not_exists_in_no_transaction;
@@ -28,9 +28,11 @@ mod drop_not_null;
 mod drop_schema;
 mod drop_table;
 mod duplicate_column_assignment;
+mod enum_add_value_in_transaction;
 mod enum_add_value_without_position;
 mod identifier_too_long;
 mod missing_lock_timeout;
+mod missing_statement_timeout;
 mod mysql_alter_without_algorithm_lock;
 mod prefer_bigint_pk;
 mod prefer_jsonb;
@@ -42,7 +44,7 @@ mod rename_column;
 mod rename_table;
 mod require_concurrent_index;
 mod schema_change_with_backfill;
-mod set_not_null;
+pub(crate) mod set_not_null;
 mod sqlite_alter_needs_rebuild;
 mod transaction_control_statement;
 mod truncate;
@@ -129,6 +131,7 @@ pub(crate) fn check(rule: Rule, cx: &StatementContext) -> Vec<Violation> {
         Rule::MysqlAlterWithoutAlgorithmLock => mysql_alter_without_algorithm_lock::check(cx),
         Rule::SqliteAlterNeedsRebuild => sqlite_alter_needs_rebuild::check(cx),
         Rule::MissingLockTimeout => missing_lock_timeout::check(cx),
+        Rule::MissingStatementTimeout => missing_statement_timeout::check(cx),
         Rule::SchemaChangeWithBackfill => schema_change_with_backfill::check(cx),
         Rule::VacuumFull => vacuum_full::check(cx),
         Rule::Cluster => cluster::check(cx),
@@ -143,6 +146,7 @@ pub(crate) fn check(rule: Rule, cx: &StatementContext) -> Vec<Violation> {
         }
         Rule::IdentifierTooLong => identifier_too_long::check(cx),
         Rule::EnumAddValueWithoutPosition => enum_add_value_without_position::check(cx),
+        Rule::EnumAddValueInTransaction => enum_add_value_in_transaction::check(cx),
         Rule::TransactionControlStatement => transaction_control_statement::check(cx),
         Rule::DuplicateColumnAssignment => duplicate_column_assignment::check(cx),
         Rule::WideNonUniqueIndex => wide_non_unique_index::check(cx),
@@ -179,6 +183,7 @@ pub(crate) fn doc(rule: Rule) -> &'static RuleDoc {
         Rule::MysqlAlterWithoutAlgorithmLock => &mysql_alter_without_algorithm_lock::DOC,
         Rule::SqliteAlterNeedsRebuild => &sqlite_alter_needs_rebuild::DOC,
         Rule::MissingLockTimeout => &missing_lock_timeout::DOC,
+        Rule::MissingStatementTimeout => &missing_statement_timeout::DOC,
         Rule::SchemaChangeWithBackfill => &schema_change_with_backfill::DOC,
         Rule::VacuumFull => &vacuum_full::DOC,
         Rule::Cluster => &cluster::DOC,
@@ -193,9 +198,19 @@ pub(crate) fn doc(rule: Rule) -> &'static RuleDoc {
         }
         Rule::IdentifierTooLong => &identifier_too_long::DOC,
         Rule::EnumAddValueWithoutPosition => &enum_add_value_without_position::DOC,
+        Rule::EnumAddValueInTransaction => &enum_add_value_in_transaction::DOC,
         Rule::TransactionControlStatement => &transaction_control_statement::DOC,
         Rule::DuplicateColumnAssignment => &duplicate_column_assignment::DOC,
         Rule::WideNonUniqueIndex => &wide_non_unique_index::DOC,
+    }
+}
+
+/// The server version a rule's documentation example is written for, when the rule only
+/// applies to some versions.
+pub(crate) fn example_target(rule: Rule) -> Option<&'static str> {
+    match rule {
+        Rule::EnumAddValueInTransaction => Some(enum_add_value_in_transaction::EXAMPLE_TARGET),
+        _ => None,
     }
 }
 
@@ -250,6 +265,34 @@ pub(crate) mod testing {
             .into_iter()
             .filter(|finding| finding.rule == rule)
             .collect()
+    }
+
+    /// The findings of `rule` for `source` linted for `target` (`postgres:11`), on the
+    /// target's engine.
+    pub(crate) fn findings_for(rule: Rule, target: &str, source: &str) -> Vec<Finding> {
+        let dialect = match target.split(':').next() {
+            Some("mysql" | "mariadb") => Dialect::Mysql,
+            Some("sqlite") => Dialect::Sqlite,
+            _ => Dialect::Postgres,
+        };
+        let config = LintConfig {
+            target_version: Some(
+                crate::TargetVersion::parse(target, dialect).expect("a valid target version"),
+            ),
+            ..LintConfig::default()
+        };
+        lint(
+            &LintInput {
+                path: "test.sql",
+                source,
+                dialect,
+            },
+            &config,
+        )
+        .findings
+        .into_iter()
+        .filter(|finding| finding.rule == rule)
+        .collect()
     }
 
     /// The one finding of `rule` for `source`.

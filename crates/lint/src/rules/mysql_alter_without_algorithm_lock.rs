@@ -2,8 +2,10 @@
 //! blocking table copy instead of silently doing one.
 
 use super::{RuleDoc, Violation, sql};
+use crate::analysis::{MysqlTableChange, OpaqueForm};
 use crate::file::StatementContext;
-use crate::identifiers::object_text;
+use crate::identifiers::{object_text, written_key};
+use crate::version::Engine;
 use sqlparser::ast::{
     self, AlterColumnOperation, AlterTable, AlterTableAlgorithm, AlterTableLock,
     AlterTableOperation, ColumnOption,
@@ -24,9 +26,20 @@ pub(crate) const DOC: RuleDoc = RuleDoc {
 };
 
 pub(crate) fn check(cx: &StatementContext) -> Vec<Violation> {
+    if let Some(OpaqueForm::MysqlTableOptions {
+        table,
+        change,
+        algorithm,
+        lock,
+    }) = cx.opaque()
+    {
+        return table_options(cx, table, *change, algorithm.as_deref(), lock.as_deref())
+            .into_iter()
+            .collect();
+    }
     match cx.ast() {
         Some(ast::Statement::AlterTable(alter)) if !cx.is_new_table(&alter.name) => {
-            check_alter(alter).into_iter().collect()
+            check_alter(cx, alter).into_iter().collect()
         }
         Some(ast::Statement::CreateIndex(create)) if !cx.is_new_table(&create.table_name) => {
             let (algorithm, lock) = clauses(&create.alter_options);
@@ -57,7 +70,48 @@ pub(crate) fn check(cx: &StatementContext) -> Vec<Violation> {
     }
 }
 
-fn check_alter(alter: &AlterTable) -> Option<Violation> {
+/// `CONVERT TO CHARACTER SET` and `ENGINE = ...`, which the parser does not read: both rebuild
+/// the table; a conversion always copies it.
+fn table_options(
+    cx: &StatementContext,
+    table: &str,
+    change: MysqlTableChange,
+    algorithm: Option<&str>,
+    lock: Option<&str>,
+) -> Option<Violation> {
+    if change == MysqlTableChange::DefaultCharset
+        || cx.is_new_table_key(&written_key(table))
+        || algorithm == Some("INSTANT")
+        || (algorithm == Some("INPLACE") && lock == Some("NONE"))
+    {
+        return None;
+    }
+    let (message, why) = match change {
+        MysqlTableChange::ConvertCharset => (
+            format!("CONVERT TO CHARACTER SET copies `{table}` and blocks writes until it ends"),
+            format!(
+                "Converting the character set rewrites every text column, which MySQL does \
+                 with ALGORITHM=COPY: `{table}` is rebuilt while every write to it waits. \
+                 Stating ALGORITHM=INPLACE, LOCK=NONE makes MySQL refuse instead of blocking; \
+                 to convert a large table online, use gh-ost or pt-online-schema-change."
+            ),
+        ),
+        MysqlTableChange::Engine | MysqlTableChange::DefaultCharset => (
+            format!(
+                "ALTER TABLE `{table}` ENGINE=... rebuilds the table without ALGORITHM and LOCK"
+            ),
+            format!(
+                "ENGINE=... rebuilds `{table}`. Without ALGORITHM=INPLACE, LOCK=NONE MySQL may \
+                 rebuild it by copying, blocking every write until it ends; stated, MySQL \
+                 rebuilds online or refuses."
+            ),
+        ),
+    };
+    let body = cx.sql().trim_end();
+    Some(Violation::new(message, why).fix(format!("{body}, ALGORITHM=INPLACE, LOCK=NONE;")))
+}
+
+fn check_alter(cx: &StatementContext, alter: &AlterTable) -> Option<Violation> {
     let changes: Vec<&AlterTableOperation> = alter
         .operations
         .iter()
@@ -67,12 +121,32 @@ fn check_alter(alter: &AlterTable) -> Option<Violation> {
         return None;
     }
     let (algorithm, lock) = clauses(&alter.operations);
+    let instant = changes.iter().all(|op| can_be_instant(cx, op));
     match (algorithm, lock) {
+        (Some(AlterTableAlgorithm::Instant), _) if !instant => {
+            let target = cx.file.target.map(|t| t.to_string()).unwrap_or_default();
+            let table = object_text(&alter.name);
+            return Some(
+                Violation::new(
+                    format!("{target} cannot make this change to `{table}` with ALGORITHM=INSTANT: the statement fails"),
+                    format!(
+                        "{target} refuses ALGORITHM=INSTANT for this change (instant ADD COLUMN \
+                         needs MySQL 8.0.12, or 8.0.29 for a position other than last; instant \
+                         DROP COLUMN needs MySQL 8.0.29; on MariaDB 10.3 and 10.4). Ask for \
+                         ALGORITHM=INPLACE, LOCK=NONE, which rebuilds `{table}` online."
+                    ),
+                )
+                .fix(sql(ast::Statement::AlterTable(with_online_clauses(
+                    alter,
+                    AlterTableAlgorithm::Inplace,
+                )))),
+            );
+        }
         (Some(AlterTableAlgorithm::Instant), _)
         | (Some(AlterTableAlgorithm::Inplace), Some(AlterTableLock::None)) => return None,
         _ => {}
     }
-    let wanted = if changes.iter().all(|op| can_be_instant(op)) {
+    let wanted = if instant {
         AlterTableAlgorithm::Instant
     } else {
         AlterTableAlgorithm::Inplace
@@ -179,22 +253,38 @@ fn is_metadata_only(op: &AlterTableOperation) -> bool {
     )
 }
 
-/// Changes MySQL 8.0.29+ can make with ALGORITHM=INSTANT.
-fn can_be_instant(op: &AlterTableOperation) -> bool {
+/// Changes the target server can make with ALGORITHM=INSTANT (MySQL 8.0.29+ and MariaDB
+/// 10.4+ without a target version).
+fn can_be_instant(cx: &StatementContext, op: &AlterTableOperation) -> bool {
     match op {
-        AlterTableOperation::AddColumn { column_def, .. } => {
-            !column_def.options.iter().any(|option| {
-                matches!(
-                    option.option,
-                    ColumnOption::PrimaryKey(_)
-                        | ColumnOption::Unique(_)
-                        | ColumnOption::ForeignKey(_)
-                        | ColumnOption::DialectSpecific(_)
-                        | ColumnOption::Generated { .. }
-                )
-            })
+        AlterTableOperation::AddColumn {
+            column_def,
+            column_position,
+            ..
+        } => {
+            let server = if column_position.is_some() {
+                !cx.target_before(Engine::Mysql, 8, 0, 29)
+                    && !cx.target_before(Engine::Mariadb, 10, 4, 0)
+            } else {
+                !cx.target_before(Engine::Mysql, 8, 0, 12)
+                    && !cx.target_before(Engine::Mariadb, 10, 3, 2)
+            };
+            server
+                && !column_def.options.iter().any(|option| {
+                    matches!(
+                        option.option,
+                        ColumnOption::PrimaryKey(_)
+                            | ColumnOption::Unique(_)
+                            | ColumnOption::ForeignKey(_)
+                            | ColumnOption::DialectSpecific(_)
+                            | ColumnOption::Generated { .. }
+                    )
+                })
         }
-        AlterTableOperation::DropColumn { .. } => true,
+        AlterTableOperation::DropColumn { .. } => {
+            !cx.target_before(Engine::Mysql, 8, 0, 29)
+                && !cx.target_before(Engine::Mariadb, 10, 4, 0)
+        }
         other => is_metadata_only(other),
     }
 }
@@ -218,6 +308,9 @@ mod tests {
                 "ALTER TABLE t ADD INDEX i (c), ALGORITHM=INPLACE;",
                 "ALTER TABLE t ADD COLUMN c int, ALGORITHM=COPY;",
                 "CREATE INDEX i ON t (c);",
+                "ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_ai_ci;",
+                "ALTER TABLE db.t CONVERT TO CHARSET utf8mb4, ALGORITHM=COPY;",
+                "ALTER TABLE t ENGINE=InnoDB;",
             ],
         );
     }
@@ -234,12 +327,48 @@ mod tests {
                 "ALTER TABLE t ALTER COLUMN c SET DEFAULT 1;",
                 "CREATE TABLE t (c int);\nALTER TABLE t ADD INDEX i (c);",
                 "CREATE INDEX i ON t (c) ALGORITHM=INPLACE LOCK=NONE;",
+                "ALTER TABLE t DEFAULT CHARACTER SET utf8mb4;",
+                "ALTER TABLE t CONVERT TO CHARACTER SET utf8mb4, ALGORITHM=INPLACE, LOCK=NONE;",
+                "CREATE TABLE t (c text);\nALTER TABLE t CONVERT TO CHARACTER SET utf8mb4;",
             ],
         );
         assert_quiet(
             RULE,
             Dialect::Postgres,
             &["ALTER TABLE t ADD COLUMN c int;"],
+        );
+    }
+
+    #[test]
+    fn instant_depends_on_the_server_version() {
+        use crate::rules::testing::findings_for;
+        let drop = "ALTER TABLE t DROP COLUMN c, ALGORITHM=INSTANT;";
+        assert!(findings_for(RULE, "mysql:8.0.29", drop).is_empty());
+        assert!(findings_for(RULE, "mariadb:10.4", drop).is_empty());
+        let old = findings_for(RULE, "mysql:8.0.28", drop);
+        assert_eq!(old.len(), 1, "{old:#?}");
+        assert!(
+            old[0]
+                .message
+                .contains("MySQL 8.0.28 cannot make this change")
+        );
+        assert_eq!(
+            old[0].fix.as_deref(),
+            Some("ALTER TABLE t DROP COLUMN c, ALGORITHM = INPLACE, LOCK = NONE;")
+        );
+        let add = "ALTER TABLE t ADD COLUMN c int, ALGORITHM=INSTANT;";
+        assert!(findings_for(RULE, "mysql:8.0.12", add).is_empty());
+        assert_eq!(findings_for(RULE, "mysql:5.7", add).len(), 1);
+        let first = "ALTER TABLE t ADD COLUMN c int FIRST, ALGORITHM=INSTANT;";
+        assert_eq!(findings_for(RULE, "mysql:8.0.20", first).len(), 1);
+        // The suggested algorithm follows the version too.
+        let plain = findings_for(RULE, "mysql:8.0.20", "ALTER TABLE t DROP COLUMN c;");
+        assert!(
+            plain[0]
+                .fix
+                .as_deref()
+                .is_some_and(|fix| fix.contains("INPLACE")),
+            "{plain:#?}"
         );
     }
 

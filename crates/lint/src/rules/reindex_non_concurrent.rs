@@ -3,6 +3,7 @@
 use super::{RuleDoc, Violation, no_transaction_migration};
 use crate::analysis::OpaqueForm;
 use crate::file::StatementContext;
+use crate::version::Engine;
 
 pub(crate) const DOC: RuleDoc = RuleDoc {
     summary: "`REINDEX` without `CONCURRENTLY`.",
@@ -19,12 +20,41 @@ pub(crate) fn check(cx: &StatementContext) -> Vec<Violation> {
     let Some(OpaqueForm::Reindex {
         target,
         name,
-        concurrently: false,
+        concurrently,
     }) = cx.opaque()
     else {
         return Vec::new();
     };
     let name = name.as_deref().unwrap_or_default();
+    let before_12 = cx.target_before(Engine::Postgres, 12, 0, 0);
+    if *concurrently {
+        if !before_12 {
+            return Vec::new();
+        }
+        return vec![
+            Violation::new(
+                "REINDEX CONCURRENTLY does not exist before PostgreSQL 12",
+                "The target server is older than PostgreSQL 12, which added REINDEX \
+                 CONCURRENTLY: the migration fails at this statement. Build a new index with \
+                 CREATE INDEX CONCURRENTLY, drop the old one with DROP INDEX CONCURRENTLY, and \
+                 rename the new one.",
+            )
+            .fix(rebuild_by_hand(cx, target, name)),
+        ];
+    }
+    if before_12 {
+        return vec![
+            Violation::new(
+                format!("REINDEX {target} {name} blocks writes until the rebuild ends")
+                    .replace("  ", " "),
+                "REINDEX blocks writes to the table and reads that use the index being rebuilt \
+                 until it ends, and the target server (before PostgreSQL 12) has no REINDEX \
+                 CONCURRENTLY: build a replacement with CREATE INDEX CONCURRENTLY, then drop the \
+                 old index with DROP INDEX CONCURRENTLY.",
+            )
+            .fix(rebuild_by_hand(cx, target, name)),
+        ];
+    }
     let violation = Violation::new(
         format!("REINDEX {target} {name} blocks writes until the rebuild ends").replace("  ", " "),
         format!(
@@ -41,6 +71,25 @@ pub(crate) fn check(cx: &StatementContext) -> Vec<Violation> {
         cx,
         &format!("REINDEX {target} CONCURRENTLY {name};"),
     ))]
+}
+
+/// Rebuilding one index without REINDEX CONCURRENTLY (before PostgreSQL 12).
+fn rebuild_by_hand(cx: &StatementContext, target: &str, name: &str) -> String {
+    if target != "INDEX" {
+        return format!(
+            "-- for each index of {name}: CREATE INDEX CONCURRENTLY with the same definition, \
+             then DROP INDEX CONCURRENTLY the old one"
+        );
+    }
+    no_transaction_migration(
+        cx,
+        &format!(
+            "-- same definition as {name} (see pg_indexes.indexdef):\n\
+             CREATE INDEX CONCURRENTLY {name}_new ON <table> (<columns>);\n\
+             DROP INDEX CONCURRENTLY {name};\n\
+             ALTER INDEX {name}_new RENAME TO {name};"
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -76,6 +125,24 @@ mod tests {
                 "REINDEX TABLE CONCURRENTLY public.t;",
             ],
         );
+    }
+
+    #[test]
+    fn before_postgres_12_there_is_no_concurrent_reindex() {
+        use crate::rules::testing::findings_for;
+        let concurrent = "-- dbwarden:no-transaction\nREINDEX INDEX CONCURRENTLY i;";
+        assert!(findings_for(RULE, "postgres:12", concurrent).is_empty());
+        let old = findings_for(RULE, "postgres:11", concurrent);
+        assert_eq!(old.len(), 1);
+        assert!(
+            old[0]
+                .message
+                .contains("does not exist before PostgreSQL 12")
+        );
+        let plain = findings_for(RULE, "postgres:10", "REINDEX INDEX i;");
+        let fix = plain[0].fix.as_deref().expect("a fix");
+        assert!(fix.contains("CREATE INDEX CONCURRENTLY i_new"), "{fix}");
+        assert!(!fix.contains("REINDEX"), "{fix}");
     }
 
     #[test]

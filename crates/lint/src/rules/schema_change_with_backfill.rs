@@ -25,10 +25,7 @@ pub(crate) fn check(cx: &StatementContext) -> Vec<Violation> {
     let Some(table) = backfill_target(cx) else {
         return Vec::new();
     };
-    let Some(change) = cx
-        .all()
-        .find(|other| other.index != cx.index && is_schema_change(other))
-    else {
+    let Some(change) = cx.same_transaction().find(is_schema_change) else {
         return Vec::new();
     };
     let line = change.analyzed().statement.line;

@@ -4,6 +4,7 @@
 use super::{RuleDoc, Violation};
 use crate::file::StatementContext;
 use crate::identifiers::{invent, key, object_key, object_text};
+use crate::version::Engine;
 use sqlparser::ast::{self, AlterColumnOperation, AlterTableOperation, Ident, TableConstraint};
 
 pub(crate) const DOC: RuleDoc = RuleDoc {
@@ -36,9 +37,38 @@ pub(crate) fn check(cx: &StatementContext) -> Vec<Violation> {
             } if !has_validated_check(cx, &alter.name, column_name) => {
                 Some(violation(cx, alter, &table, column_name))
             }
+            AlterTableOperation::AlterColumn {
+                column_name,
+                op: AlterColumnOperation::SetNotNull,
+            } if cx.target_before(Engine::Postgres, 12, 0, 0) => {
+                Some(before_12(alter, &table, column_name))
+            }
             _ => None,
         })
         .collect()
+}
+
+/// Before PostgreSQL 12, SET NOT NULL scans even when a validated check proves it: the check
+/// itself is the online way to forbid NULLs.
+fn before_12(alter: &ast::AlterTable, table: &str, column: &Ident) -> Violation {
+    Violation::new(
+        format!(
+            "SET NOT NULL on `{table}`.`{}` scans the whole table under an exclusive lock before PostgreSQL 12",
+            column.value
+        ),
+        format!(
+            "Before PostgreSQL 12, SET NOT NULL scans every row of `{table}` under an ACCESS \
+             EXCLUSIVE lock even when a validated CHECK ({column} IS NOT NULL) proves there are \
+             no NULLs. Keep the validated check as the constraint instead, or run SET NOT NULL \
+             in a maintenance window."
+        ),
+    )
+    .fix(format!(
+        "-- the validated CHECK ({column} IS NOT NULL) already forbids NULLs; keep it and drop:\n\
+         -- ALTER TABLE {} ALTER COLUMN {column} SET NOT NULL;",
+        alter.name
+    ))
+    .at(column.span)
 }
 
 fn violation(
@@ -72,7 +102,11 @@ fn violation(
 
 /// Whether an earlier statement leaves a validated `CHECK (column IS NOT NULL)` on the table:
 /// added without NOT VALID, or added NOT VALID and validated since.
-fn has_validated_check(cx: &StatementContext, table: &ast::ObjectName, column: &Ident) -> bool {
+pub(crate) fn has_validated_check(
+    cx: &StatementContext,
+    table: &ast::ObjectName,
+    column: &Ident,
+) -> bool {
     let table = object_key(table);
     let column = key(column);
     let mut pending: Vec<String> = Vec::new();
@@ -121,7 +155,35 @@ fn proves_not_null(expr: &ast::Expr, column: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::rule::Rule;
-    use crate::rules::testing::{assert_fires, assert_quiet, only};
+    use crate::rules::testing::{assert_fires, assert_quiet, findings_for, only};
+
+    #[test]
+    fn before_postgres_12_a_validated_check_does_not_help() {
+        let proven = "ALTER TABLE t ADD CONSTRAINT k CHECK (c IS NOT NULL) NOT VALID;\n\
+                      ALTER TABLE t VALIDATE CONSTRAINT k;\n\
+                      ALTER TABLE t ALTER COLUMN c SET NOT NULL;";
+        assert!(findings_for(RULE, "postgres:12", proven).is_empty());
+        let old = findings_for(RULE, "postgres:11", proven);
+        assert_eq!(old.len(), 1, "{old:#?}");
+        assert!(old[0].message.contains("before PostgreSQL 12"));
+        assert_eq!(
+            findings_for(
+                RULE,
+                "postgres:11",
+                "ALTER TABLE t ALTER COLUMN c SET NOT NULL;"
+            )
+            .len(),
+            1
+        );
+        assert!(
+            findings_for(
+                RULE,
+                "postgres:11",
+                "CREATE TABLE t (c int);\nALTER TABLE t ALTER COLUMN c SET NOT NULL;"
+            )
+            .is_empty()
+        );
+    }
     use dbwarden_core::Dialect;
 
     const RULE: Rule = Rule::SetNotNull;

@@ -1,0 +1,11 @@
+-- expect:
+CREATE TABLE notes (
+    id INTEGER PRIMARY KEY,
+    body TEXT NOT NULL,
+    updated_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+CREATE TRIGGER notes_touch AFTER UPDATE ON notes
+BEGIN
+    UPDATE notes SET updated_at = CURRENT_TIMESTAMP WHERE id = NEW.id;
+END;
