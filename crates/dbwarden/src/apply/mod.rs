@@ -332,7 +332,15 @@ pub async fn apply(
             check_files.push(file);
         }
     }
-    let before = snapshot(runner.engine(), &url.redacted(), None, true).await?;
+    // Only the tables the migrations name are compared: the application may go on writing
+    // the others meanwhile, and their changes are not the migration's.
+    let watched: Vec<String> = intent
+        .schema_tables
+        .iter()
+        .chain(&intent.data_tables)
+        .cloned()
+        .collect();
+    let before = snapshot(runner.engine(), &url.redacted(), Some(&watched), true).await?;
     let mut failed = Vec::new();
     for file in &check_files {
         for outcome in run_checks(runner.engine(), file, CheckPhase::Pre).await {
@@ -473,7 +481,8 @@ pub async fn apply(
     let failure = match failure {
         Some(f) => Some(f),
         None => {
-            let after = snapshot(apply_runner.engine(), &url.redacted(), None, true).await?;
+            let after =
+                snapshot(apply_runner.engine(), &url.redacted(), Some(&watched), true).await?;
             report.post_records = Some(after.total_rows());
             let differences = compare(&before, &after, &intent);
             let mut problems: Vec<String> = differences
@@ -605,7 +614,10 @@ async fn roll_back(
     } else if !touched.is_empty() {
         notes.push("no down script for every migration: the backup restores the data".into());
     }
-    if let Some(reader) = backup {
+    // Only what this run changed is restored: when nothing was applied (a transactional
+    // migration rolled itself back, or the runner refused), the rows are as they were, and a
+    // restore would only overwrite writes made since the backup.
+    if let Some(reader) = backup.filter(|_| !touched.is_empty()) {
         match crate::backup::restore(
             runner.engine(),
             reader,
@@ -617,7 +629,17 @@ async fn roll_back(
         .await
         {
             Ok(summary) => {
-                notes.push(format!("backup restored ({} rows)", summary.rows));
+                // Said plainly: the restore puts back the rows as they were at the backup.
+                notes.push(format!(
+                    "backup restored ({} rows in {}; rows written to them after the backup were replaced)",
+                    summary.rows,
+                    summary
+                        .tables
+                        .iter()
+                        .map(|t| t.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
                 log(EventType::BackupRestored, json!({"rows": summary.rows}));
             }
             Err(e) => notes.push(format!("restore from the backup failed: {e}")),
@@ -642,7 +664,16 @@ async fn roll_back(
             }
         }
     }
-    let equal = match snapshot(runner.engine(), &url.redacted(), None, true).await {
+    let watched: Vec<String> = before
+        .tables
+        .keys()
+        .map(|k| k.rsplit('.').next().unwrap_or(k).to_owned())
+        .chain(pending.iter().flat_map(|m| {
+            let intent = Intent::from_sql(&m.up.text, url.dialect());
+            intent.schema_tables.into_iter().chain(intent.data_tables)
+        }))
+        .collect();
+    let equal = match snapshot(runner.engine(), &url.redacted(), Some(&watched), true).await {
         Ok(now) => {
             let differences = compare(before, &now, &Intent::default());
             if !differences.is_empty() {
