@@ -14,6 +14,7 @@ pub mod migrate;
 pub mod planner;
 pub mod rename_comments;
 pub mod schema_source;
+pub mod units;
 pub mod validate;
 
 pub use dbwarden_core as core;

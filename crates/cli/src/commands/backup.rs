@@ -6,6 +6,7 @@ use crate::exit::{Exit, Failure};
 use crate::output::{Style, paint, print_json, println_safe, table};
 use dbwarden::backup::{BackupOptions, BackupProgress, BackupReader, RestoreOptions, read_marker};
 use dbwarden::config::resolve_database_url;
+use dbwarden::units::human_bytes;
 use serde_json::json;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -39,22 +40,6 @@ pub fn default_backup_path() -> PathBuf {
         path = PathBuf::from(format!("backups/{stamp}_{n}.dbwb"));
     }
     path
-}
-
-/// Human-readable bytes.
-pub fn human_bytes(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes}B")
-    } else {
-        format!("{value:.1}{}", UNITS[unit])
-    }
 }
 
 /// A progress line on a terminal's stderr, redrawn at most a few times a second.

@@ -214,7 +214,7 @@ impl ApplyReport {
                 Some(b) => json!({
                     "created": b.created,
                     "file": b.file,
-                    "size": human_size(b.size_bytes),
+                    "size": crate::units::human_bytes(b.size_bytes),
                     "size_bytes": b.size_bytes,
                     "verified": b.verified,
                     "tables": b.tables,
@@ -333,20 +333,5 @@ impl ApplyReport {
             }
         }
         out
-    }
-}
-
-fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes}B")
-    } else {
-        format!("{value:.1}{}", UNITS[unit])
     }
 }

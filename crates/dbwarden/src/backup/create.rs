@@ -130,6 +130,7 @@ pub async fn create(
             Scope::Database
         },
         row_format,
+        schema_ddl: dbwarden_core::render::schema_ddl(&subset),
         schema: subset,
         tables: entries,
         duration_seconds: started.elapsed().as_secs_f64(),

@@ -25,6 +25,9 @@ pub struct Manifest {
     /// The definitions of the tables taken (and the enums and sequences they use), so a
     /// restore can create them where they are missing.
     pub schema: Schema,
+    /// The same definitions as DDL in the source's dialect, for people reading the manifest.
+    #[serde(default)]
+    pub schema_ddl: String,
     /// The tables, in the order their rows appear in the file (referenced tables first).
     pub tables: Vec<TableEntry>,
     /// Seconds the backup took.
