@@ -324,3 +324,32 @@ on_every_engine!(
     restore_never_overwrites_without_force,
     damaged_backups_are_refused
 );
+
+/// When the database refuses the rows (here a column of another type in the target), the
+/// restore fails with the database's own message, and nothing is loaded.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_load_reports_the_database_error() {
+    let source = test_db!(Server::Postgres);
+    let target = test_db!(Server::Postgres);
+    let mut probe = Probe::new(&source).await;
+    probe
+        .execute("CREATE TABLE t (id int PRIMARY KEY, v text)")
+        .await;
+    probe
+        .execute("INSERT INTO t VALUES (1, 'one'), (2, 'two')")
+        .await;
+    let project = Project::new(&source);
+    let file = backup_path(&project);
+    project
+        .run(&["backup", "create", "-o", path_arg(&file)])
+        .assert_code(0);
+    let mut other = Probe::new(&target).await;
+    other
+        .execute("CREATE TABLE t (id int PRIMARY KEY, v int)")
+        .await;
+    Project::new(&target)
+        .run(&["backup", "restore", path_arg(&file)])
+        .assert_code(1)
+        .assert_stderr_mentions(&["invalid input syntax for type integer"]);
+    assert_eq!(other.count("t").await, 0);
+}

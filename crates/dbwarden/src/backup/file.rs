@@ -344,10 +344,7 @@ impl BackupReader {
             if let Some(out) = out
                 && out.blocking_send(chunk.to_vec()).is_err()
             {
-                return Err(BackupError::table(
-                    table,
-                    "the database stopped taking rows".into(),
-                ));
+                return Err(BackupError::LoadStopped);
             }
         }
         // Read what the decoder left (a damaged frame can end early) so the hash covers it.

@@ -84,6 +84,9 @@ pub enum BackupError {
         /// Which table, which figure, expected and found.
         details: String,
     },
+    /// The database stopped taking rows from the file (its own error says why).
+    #[error("the database stopped taking rows from the backup")]
+    LoadStopped,
     /// The user pressed Ctrl-C; scratch databases were dropped.
     #[error("interrupted; scratch databases were dropped")]
     Interrupted,

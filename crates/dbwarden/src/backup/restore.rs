@@ -501,9 +501,13 @@ async fn load_in_transaction(
         let read = reading.await.map_err(|e| BackupError::Corrupt {
             what: format!("the reading thread failed: {e}"),
         })?;
-        // A damaged file is the more useful message: the load only saw the stream stop.
-        read?;
-        let loaded = loaded?;
+        // When the load failed, the reader only saw it stop taking rows: the load's error says
+        // why. When the file is damaged, the load only saw the stream end: the reader's does.
+        let loaded = match (read, loaded) {
+            (Err(BackupError::LoadStopped), Err(e)) => return Err(e.into()),
+            (Err(e), _) => return Err(e),
+            (Ok(()), loaded) => loaded?,
+        };
         if loaded != entry.rows {
             return Err(BackupError::table(
                 entry,
