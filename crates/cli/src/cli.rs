@@ -117,6 +117,16 @@ pub enum Command {
         /// Accept a rule's findings for this run (repeatable).
         #[arg(long, value_name = "RULE")]
         allow: Vec<String>,
+        /// Assess each statement against the live database (table rows and bytes, lock,
+        /// rewrite or scan, duration class), with the URL from --database-url, DATABASE_URL
+        /// or .env. Implied by --database-url.
+        #[arg(long)]
+        impact: bool,
+        /// With impact assessment: a warning on a statement that rewrites or scans a table of
+        /// more rows than this becomes an error (default: `[lint] large_table_rows` in
+        /// dbwarden.toml, else 1000000).
+        #[arg(long, value_name = "N")]
+        large_table_rows: Option<u64>,
     },
     /// Read the live schema into dbwarden's model and print it as DDL or JSON.
     Inspect {

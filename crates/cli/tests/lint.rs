@@ -1,5 +1,9 @@
 //! `dbwarden lint`: findings with why and fix, suppression with a reason, exit codes, formats.
 
+mod harness;
+
+use dbwarden_testkit::{Server, test_db};
+use harness::{Probe, Project};
 use std::process::Command;
 
 fn run(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
@@ -175,6 +179,147 @@ fn project_config_file_tunes_the_rules() {
     assert_eq!(code, 2);
     assert!(
         err.contains("requier-concurrent-index") && err.contains("dbwarden.toml"),
+        "{err}"
+    );
+}
+
+/// The finding of `rule` in a `--format json` report.
+fn finding<'a>(json: &'a serde_json::Value, rule: &str) -> &'a serde_json::Value {
+    json["findings"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["rule"] == rule))
+        .unwrap_or_else(|| panic!("no {rule} finding in {json}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn impact_on_postgres_reports_size_lock_and_raises_large_rewrites() {
+    let db = test_db!(Server::Postgres);
+    let mut probe = Probe::new(&db).await;
+    probe
+        .execute("CREATE TABLE orders (id bigint PRIMARY KEY, total int NOT NULL, note text)")
+        .await;
+    probe
+        .execute("INSERT INTO orders SELECT g, g, 'note' FROM generate_series(1, 500) g")
+        .await;
+    probe.execute("ANALYZE orders").await;
+
+    // --database-url (passed by the harness) turns the assessment on.
+    let project = Project::new(&db);
+    project.write(
+        "0001_orders.up.sql",
+        "SET lock_timeout = '2s';\nSET statement_timeout = '10min';\n\
+         CREATE INDEX orders_total ON orders (total);\n\
+         ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n",
+    );
+    let out = project.run(&["lint", "--format", "json"]);
+    out.assert_code(3);
+    let json = out.json();
+    let index = &finding(&json, "require-concurrent-index")["impact"];
+    assert_eq!(index["table"], "orders", "{json}");
+    assert_eq!(index["rows"], 500, "{json}");
+    assert!(index["bytes"].as_u64().is_some_and(|b| b > 0), "{json}");
+    assert_eq!(index["lock"], "SHARE", "{json}");
+    assert_eq!(index["blocks_writes"], true, "{json}");
+    assert_eq!(index["blocks_reads"], false, "{json}");
+    assert_eq!(index["scans"], true, "{json}");
+    assert_eq!(index["rewrites"], false, "{json}");
+    assert_eq!(index["duration"], "instant", "{json}");
+    let alter = &finding(&json, "alter-column-type")["impact"];
+    assert_eq!(alter["rows"], 500, "{json}");
+    assert_eq!(alter["lock"], "ACCESS EXCLUSIVE", "{json}");
+    assert_eq!(alter["blocks_reads"], true, "{json}");
+    assert_eq!(alter["blocks_writes"], true, "{json}");
+    assert_eq!(alter["rewrites"], true, "{json}");
+    assert_eq!(
+        json["statements"].as_array().map(Vec::len),
+        Some(2),
+        "{json}"
+    );
+
+    // Human output: an impact line under each finding.
+    let out = project.run(&["lint"]);
+    out.assert_stdout_mentions(&[
+        "impact: orders: ~500 rows",
+        "ACCESS EXCLUSIVE lock blocks reads and writes",
+    ]);
+
+    // A warning on a rewrite is raised to an error above the large-table threshold.
+    let raised = Project::new(&db);
+    raised.write(
+        "0001_orders.up.sql",
+        "SET lock_timeout = '2s';\nSET statement_timeout = '10min';\n\
+         ALTER TABLE orders ALTER COLUMN total TYPE bigint;\n",
+    );
+    std::fs::write(
+        raised.path().join("dbwarden.toml"),
+        "[lint.severity]\nalter-column-type = \"warning\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let out = raised.run(&["lint", "--format", "json"]);
+    out.assert_code(0);
+    let json = out.json();
+    assert_eq!(finding(&json, "alter-column-type")["severity"], "warning");
+    assert_eq!(
+        finding(&json, "alter-column-type")["impact"]["severity_raised"],
+        false
+    );
+    let out = raised.run(&["lint", "--format", "json", "--large-table-rows", "10"]);
+    out.assert_code(3);
+    let json = out.json();
+    let alter = finding(&json, "alter-column-type");
+    assert_eq!(alter["severity"], "error", "{json}");
+    assert_eq!(alter["impact"]["severity_raised"], true, "{json}");
+    assert_eq!(alter["impact"]["large_table"], true, "{json}");
+    // The same threshold from dbwarden.toml.
+    std::fs::write(
+        raised.path().join("dbwarden.toml"),
+        "[lint]\nlarge_table_rows = 10\n[lint.severity]\nalter-column-type = \"warning\"\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    raised.run(&["lint"]).assert_code(3);
+    // Without the database the same file passes.
+    let (code, out, _) = run(raised.path(), &["lint", "--dialect", "postgres"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn impact_on_sqlite_counts_rows() {
+    let db = test_db!(Server::Sqlite);
+    let mut probe = Probe::new(&db).await;
+    probe
+        .execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT, legacy TEXT)")
+        .await;
+    probe
+        .execute("INSERT INTO items (name, legacy) VALUES ('a', 'x'), ('b', 'y'), ('c', 'z')")
+        .await;
+    let project = Project::new(&db);
+    project.write(
+        "0001_items.up.sql",
+        "ALTER TABLE items DROP COLUMN legacy;\nCREATE INDEX items_name ON items (name);\n\
+         CREATE TABLE fresh (id INTEGER);\nCREATE INDEX fresh_id ON fresh (id);\n",
+    );
+    let out = project.run(&["lint", "--format", "json"]);
+    out.assert_code(3);
+    let json = out.json();
+    let drop = &finding(&json, "drop-column")["impact"];
+    assert_eq!(drop["table"], "items", "{json}");
+    assert_eq!(drop["rows"], 3, "{json}");
+    assert_eq!(drop["rewrites"], true, "{json}");
+    assert_eq!(drop["blocks_writes"], true, "{json}");
+    assert_eq!(drop["blocks_reads"], false, "{json}");
+    let statements = json["statements"].as_array().cloned().unwrap_or_default();
+    assert_eq!(statements.len(), 2, "the new table is not assessed: {json}");
+    assert_eq!(statements[1]["impact"]["scans"], true, "{json}");
+    assert_eq!(statements[1]["line"], 2, "{json}");
+}
+
+#[test]
+fn impact_without_a_database_is_a_usage_error() {
+    let dir = project("CREATE INDEX i ON users (email);\n");
+    let (code, _, err) = run(dir.path(), &["lint", "--dialect", "postgres", "--impact"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--impact") && err.contains("DATABASE_URL"),
         "{err}"
     );
 }

@@ -144,6 +144,7 @@ mod tests {
 /// [lint]
 /// disabled = ["prefer-text-over-varchar"]   # rules that do not run
 /// allowed = ["rename-column"]               # findings accepted for every run
+/// large_table_rows = 1000000               # lint --impact: rewrite/scan warnings above become errors
 ///
 /// [lint.severity]
 /// missing-lock-timeout = "error"            # raise or lower a rule
@@ -165,6 +166,9 @@ pub struct LintSection {
     pub allowed: Vec<String>,
     /// Rule id → `error` or `warning`.
     pub severity: std::collections::BTreeMap<String, String>,
+    /// Rows above which a warning on a statement that rewrites or scans the table becomes an
+    /// error in `dbwarden lint --impact` (default [`crate::impact::DEFAULT_LARGE_TABLE_ROWS`]).
+    pub large_table_rows: Option<u64>,
 }
 
 /// Why `dbwarden.toml` cannot be used.

@@ -10,6 +10,7 @@ pub mod config;
 pub mod demo;
 pub mod detect;
 pub mod events;
+pub mod impact;
 pub mod migrate;
 pub mod planner;
 pub mod rename_comments;

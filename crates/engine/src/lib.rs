@@ -179,6 +179,11 @@ pub trait Engine: Send {
     /// The catalog's estimate of the table's rows (for progress and impact; not exact), when
     /// the engine keeps one.
     async fn estimated_rows(&mut self, table: &QualifiedName) -> Result<Option<u64>, EngineError>;
+
+    /// The bytes the table takes on disk with its indexes (and TOAST on PostgreSQL), from the
+    /// catalog, when the engine reports it. An error when the table does not exist on
+    /// PostgreSQL; `None` where the size is not available.
+    async fn table_bytes(&mut self, table: &QualifiedName) -> Result<Option<u64>, EngineError>;
 }
 
 /// A scratch database name no other run uses: `dbw_scratch_<pid>_<nanos>`.

@@ -116,6 +116,32 @@ fn index() -> String {
          migration. An allow comment around the block (above it or inside it) covers the \
          statements of its body. Function and procedure bodies run when called, not when the \
          migration runs, and are not linted.\n\n\
+         ## Impact on a live database\n\n\
+         `dbwarden lint --database-url URL` (or `--impact`, which also takes the URL from \
+         `DATABASE_URL` or `.env`, and exits 2 when there is none) assesses every statement \
+         that touches a table existing in that database:\n\n\
+         - the table's size: rows (the catalog's estimate on PostgreSQL, `pg_class.reltuples`, \
+         set by ANALYZE; `information_schema.TABLES.TABLE_ROWS` on MySQL; `count(*)` on SQLite) \
+         and bytes with indexes (`pg_total_relation_size`; `DATA_LENGTH + INDEX_LENGTH`; \
+         SQLite's `dbstat` when built in);\n\
+         - the lock and what it blocks: PostgreSQL `ACCESS EXCLUSIVE` (reads and writes), \
+         `SHARE` / `SHARE ROW EXCLUSIVE` (writes), `SHARE UPDATE EXCLUSIVE` for `CREATE INDEX \
+         CONCURRENTLY` and `VALIDATE CONSTRAINT` (neither); MySQL's exclusive metadata lock \
+         (reads and writes while held or awaited); SQLite's database write lock (writes; \
+         readers go on in WAL mode);\n\
+         - whether it rewrites the table (type change, volatile default, `VACUUM FULL`, \
+         `CLUSTER`; MySQL `ALGORITHM=COPY`, `CONVERT TO`, `ENGINE=`; SQLite `DROP COLUMN`) or \
+         scans it (index build, constraint check, `SET NOT NULL`);\n\
+         - a duration class: a catalog-only change is `instant`; otherwise the bytes (or rows \
+         × 100 bytes) at 100 MB/s for a rewrite and 250 MB/s for a scan: under 1 s `instant`, \
+         under 60 s `seconds`, under 1 h `minutes`, else `hours`; `unknown` without a size.\n\n\
+         A warning whose statement rewrites or scans a table of more rows than \
+         `--large-table-rows N` (or `large_table_rows = N` under `[lint]` in `dbwarden.toml`; \
+         default 1000000) becomes an error. Human output adds an `impact:` line under each \
+         finding and lists every assessed statement; JSON adds an `impact` object per finding \
+         and a `statements` list; SARIF and GitHub annotations append the impact to the \
+         message. Tables the database does not have yet (created by a migration not yet \
+         applied) are not assessed.\n\n\
          The linter is fuzzed for panics; see [fuzz.md](fuzz.md).\n",
     );
     text

@@ -47,6 +47,7 @@ mod analysis;
 mod columns;
 mod config;
 mod documentation;
+mod effects;
 mod file;
 mod identifiers;
 mod locks;
@@ -60,6 +61,7 @@ mod table_work;
 mod version;
 
 pub use config::LintConfig;
+pub use effects::{StatementEffect, TableName, effect_of, statement_effects};
 pub use report::{Finding, LintReport, Unparsed};
 pub use rule::{Category, Rule, Severity, UnknownRule};
 pub use version::{Engine, TargetVersion, VersionError};

@@ -5,6 +5,9 @@ use crate::exit::{Exit, Failure};
 use crate::output::{Style, paint, print_json, println_safe};
 use dbwarden::config::resolve_database_url;
 use dbwarden::core::Dialect;
+use dbwarden::impact::{
+    Assessment, DEFAULT_LARGE_TABLE_ROWS, Impact, ImpactOptions, StatementImpact,
+};
 use dbwarden_lint::{
     Finding, LintInput, LintReport, Rule, Severity, TargetVersion, Unparsed, lint_all,
 };
@@ -17,6 +20,10 @@ pub struct LintArgs {
     pub dialect: LintTarget,
     pub format: LintFormat,
     pub allow: Vec<String>,
+    /// `--impact`: assess against the live database (URL from flag, environment or .env).
+    pub impact: bool,
+    /// `--large-table-rows`.
+    pub large_table_rows: Option<u64>,
 }
 
 fn parse_dialect(name: &str) -> Result<Dialect, Failure> {
@@ -76,9 +83,52 @@ struct JsonReport<'a> {
     unparsed: &'a [&'a Unparsed],
 }
 
+/// A finding with the impact of its statement (`--format json` with impact assessment).
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    #[serde(flatten)]
+    finding: &'a Finding,
+    impact: Option<&'a Impact>,
+}
+
+/// `--format json` with impact assessment.
+#[derive(Serialize)]
+struct JsonImpactReport<'a> {
+    status: &'a str,
+    findings: Vec<JsonFinding<'a>>,
+    unparsed: &'a [&'a Unparsed],
+    /// Every statement that touches a table of the live database.
+    statements: &'a [StatementImpact],
+}
+
+/// ` Impact: ...` for messages on one line (SARIF, GitHub annotations).
+fn impact_suffix(impact: Option<&Impact>) -> String {
+    impact.map_or_else(String::new, |i| format!(" Impact: {}.", i.summary()))
+}
+
+/// The URL to assess impact against: `--database-url` always; DATABASE_URL and `.env` only
+/// with `--impact`, which then requires one.
+fn impact_url(
+    global: &GlobalArgs,
+    impact: bool,
+) -> Result<Option<dbwarden::engine::ConnectionUrl>, Failure> {
+    if !impact && global.database_url.is_none() {
+        return Ok(None);
+    }
+    match resolve_database_url(global.database_url.as_deref(), Path::new(".")) {
+        Ok((url, _)) => Ok(Some(url)),
+        Err(e) => Err(Failure::new(
+            Exit::Usage,
+            "invalid_input",
+            format!("lint --impact needs a database to assess against: {e}"),
+        )),
+    }
+}
+
 /// The findings as a SARIF 2.1.0 log (OASIS standard), the format code scanning reads.
 fn sarif(
     findings: &[&dbwarden_lint::Finding],
+    impacts: &[Option<&Impact>],
     unparsed: &[&dbwarden_lint::Unparsed],
 ) -> serde_json::Value {
     let rules: Vec<serde_json::Value> = Rule::all()
@@ -100,11 +150,13 @@ fn sarif(
     };
     let mut results: Vec<serde_json::Value> = findings
         .iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(index, f)| {
+            let impact = impact_suffix(impacts.get(index).copied().flatten());
             let mut result = serde_json::json!({
                 "ruleId": f.rule.id(),
                 "level": match f.severity { Severity::Error => "error", Severity::Warning => "warning" },
-                "message": {"text": format!("{} {}{}", f.message, f.why, f.fix.as_ref().map(|x| format!(" Fix: {x}")).unwrap_or_default())},
+                "message": {"text": format!("{} {}{}{impact}", f.message, f.why, f.fix.as_ref().map(|x| format!(" Fix: {x}")).unwrap_or_default())},
                 "locations": location(&f.file, f.line, f.column),
             });
             if let Some(reason) = &f.allowed {
@@ -178,7 +230,21 @@ pub async fn run(global: &GlobalArgs, args: LintArgs) -> Result<Exit, Failure> {
             }
         }
     };
-    let mut config = dbwarden::config::ProjectConfig::load(Path::new("."))?.lint_config()?;
+    let project = dbwarden::config::ProjectConfig::load(Path::new("."))?;
+    let mut config = project.lint_config()?;
+    let impact_url = impact_url(global, args.impact)?;
+    if let Some(url) = &impact_url
+        && url.dialect() != dialect
+    {
+        return Err(Failure::new(
+            Exit::Usage,
+            "invalid_input",
+            format!(
+                "the migrations are linted as {dialect:?} but the database to assess is {:?}",
+                url.dialect()
+            ),
+        ));
+    }
     if let Some(version) = target_version {
         config.target_version = Some(TargetVersion::parse(version, dialect).map_err(|e| {
             Failure::new(
@@ -222,11 +288,53 @@ pub async fn run(global: &GlobalArgs, args: LintArgs) -> Result<Exit, Failure> {
             dialect,
         })
         .collect();
-    let reports: Vec<LintReport> = lint_all(&inputs, &config);
+    let mut reports: Vec<LintReport> = lint_all(&inputs, &config);
+    let assessment: Option<Assessment> = match &impact_url {
+        Some(url) => {
+            let mut engine = dbwarden::engine::connect(url).await?;
+            let options = ImpactOptions {
+                large_table_rows: args
+                    .large_table_rows
+                    .or(project.lint.large_table_rows)
+                    .unwrap_or(DEFAULT_LARGE_TABLE_ROWS),
+            };
+            Some(
+                dbwarden::impact::assess(engine.as_mut(), &inputs, &config, &mut reports, options)
+                    .await,
+            )
+        }
+        None => None,
+    };
     let blocking = reports.iter().any(LintReport::has_blocking);
     let findings: Vec<_> = reports.iter().flat_map(|r| r.findings.iter()).collect();
+    // The impact of each finding's statement, in the order of `findings`.
+    let impacts: Vec<Option<&Impact>> = reports
+        .iter()
+        .enumerate()
+        .flat_map(|(report, r)| {
+            let assessment = assessment.as_ref();
+            (0..r.findings.len()).map(move |index| assessment.and_then(|a| a.of(report, index)))
+        })
+        .collect();
     let unparsed: Vec<_> = reports.iter().flat_map(|r| r.unparsed.iter()).collect();
     match (global.json, args.format) {
+        (true, _) | (_, LintFormat::Json) if assessment.is_some() => {
+            print_json(&JsonImpactReport {
+                status: if blocking { "errors" } else { "ok" },
+                findings: findings
+                    .iter()
+                    .zip(&impacts)
+                    .map(|(finding, impact)| JsonFinding {
+                        finding,
+                        impact: *impact,
+                    })
+                    .collect(),
+                unparsed: &unparsed,
+                statements: assessment
+                    .as_ref()
+                    .map_or(&[][..], |a| a.statements.as_slice()),
+            });
+        }
         (true, _) | (_, LintFormat::Json) => {
             // Serialized straight from the reports: building a JSON value tree first cost
             // more than linting on a thousand files.
@@ -236,16 +344,17 @@ pub async fn run(global: &GlobalArgs, args: LintArgs) -> Result<Exit, Failure> {
                 unparsed: &unparsed,
             });
         }
-        (false, LintFormat::Sarif) => print_json(&sarif(&findings, &unparsed)),
+        (false, LintFormat::Sarif) => print_json(&sarif(&findings, &impacts, &unparsed)),
         (false, LintFormat::Github) => {
-            for f in &findings {
+            for (f, impact) in findings.iter().zip(&impacts) {
                 let level = match (f.severity, &f.allowed) {
                     (_, Some(_)) => "notice",
                     (Severity::Error, None) => "error",
                     (Severity::Warning, None) => "warning",
                 };
                 // GitHub workflow commands: one line each; newlines in the message are escaped.
-                let message = format!("{} {}", f.message, f.why).replace('\n', "%0A");
+                let message = format!("{} {}{}", f.message, f.why, impact_suffix(*impact))
+                    .replace('\n', "%0A");
                 println_safe(&format!(
                     "::{level} file={},line={},col={},title={}::{message}",
                     f.file,
@@ -264,7 +373,7 @@ pub async fn run(global: &GlobalArgs, args: LintArgs) -> Result<Exit, Failure> {
             }
         }
         (false, LintFormat::Human) => {
-            for f in &findings {
+            for (f, impact) in findings.iter().zip(&impacts) {
                 let (word, style) = match (f.severity, &f.allowed) {
                     (_, Some(_)) => ("allowed", Style::Ok),
                     (Severity::Error, None) => ("error", Style::Bad),
@@ -287,6 +396,9 @@ pub async fn run(global: &GlobalArgs, args: LintArgs) -> Result<Exit, Failure> {
                 if let Some(reason) = &f.allowed {
                     println_safe(&format!("    allowed: {reason}"));
                 }
+                if let Some(impact) = impact {
+                    println_safe(&format!("    impact: {}", impact.summary()));
+                }
             }
             for u in &unparsed {
                 println_safe(&format!(
@@ -297,6 +409,20 @@ pub async fn run(global: &GlobalArgs, args: LintArgs) -> Result<Exit, Failure> {
                     u.excerpt,
                     u.message
                 ));
+            }
+            if let Some(assessment) = &assessment {
+                println_safe(&format!(
+                    "impact on the live database: {} statement(s) touch existing tables",
+                    assessment.statements.len()
+                ));
+                for s in &assessment.statements {
+                    println_safe(&format!(
+                        "    {}:{}: {}",
+                        s.file,
+                        s.line,
+                        s.impact.summary()
+                    ));
+                }
             }
             let errors = findings.iter().filter(|f| f.is_blocking()).count();
             println_safe(&format!(

@@ -66,6 +66,8 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
             dialect,
             format,
             allow,
+            impact,
+            large_table_rows,
         } => {
             lint::run(
                 &cli.global,
@@ -74,6 +76,8 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
                     dialect,
                     format,
                     allow,
+                    impact,
+                    large_table_rows,
                 },
             )
             .await

@@ -356,3 +356,18 @@ pub(super) async fn estimated_rows(
         .map_err(sql_error)?;
     Ok(rows.flatten())
 }
+
+/// `DATA_LENGTH + INDEX_LENGTH` from `information_schema.TABLES` (InnoDB's estimate).
+pub(super) async fn table_bytes(
+    conn: &mut Conn,
+    table: &QualifiedName,
+) -> Result<Option<u64>, EngineError> {
+    let bytes: Option<Option<u64>> = conn
+        .exec_first(
+            "SELECT CAST(COALESCE(DATA_LENGTH, 0) + COALESCE(INDEX_LENGTH, 0) AS UNSIGNED) FROM information_schema.TABLES WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?",
+            (table.schema.as_deref(), table.name.as_str()),
+        )
+        .await
+        .map_err(sql_error)?;
+    Ok(bytes.flatten())
+}

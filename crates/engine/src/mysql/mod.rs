@@ -389,6 +389,10 @@ impl Engine for MysqlEngine {
         data::estimated_rows(&mut self.conn, table).await
     }
 
+    async fn table_bytes(&mut self, table: &QualifiedName) -> Result<Option<u64>, EngineError> {
+        data::table_bytes(&mut self.conn, table).await
+    }
+
     async fn table_names(&mut self) -> Result<Vec<String>, EngineError> {
         let names: Vec<String> = self
             .conn

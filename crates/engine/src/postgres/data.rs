@@ -277,11 +277,33 @@ pub(super) async fn estimated_rows(
     client: &Client,
     table: &QualifiedName,
 ) -> Result<Option<u64>, EngineError> {
-    let sql = format!(
-        "SELECT greatest(reltuples, 0)::bigint::text FROM pg_class WHERE oid = {}::regclass",
-        quote_literal(Dialect::Postgres, &table.quoted(Dialect::Postgres))
-    );
-    let rows = text_rows(client, &sql).await?;
+    catalog_number(client, table, |t| {
+        format!(
+            "SELECT greatest(reltuples, 0)::bigint::text FROM pg_class WHERE oid = {t}::regclass"
+        )
+    })
+    .await
+}
+
+/// `pg_total_relation_size`: the table, its indexes and its TOAST data.
+pub(super) async fn table_bytes(
+    client: &Client,
+    table: &QualifiedName,
+) -> Result<Option<u64>, EngineError> {
+    catalog_number(client, table, |t| {
+        format!("SELECT pg_total_relation_size({t}::regclass)::text")
+    })
+    .await
+}
+
+/// One number about `table` from the catalog; `query` gets the table as a quoted literal.
+async fn catalog_number(
+    client: &Client,
+    table: &QualifiedName,
+    query: impl Fn(&str) -> String,
+) -> Result<Option<u64>, EngineError> {
+    let literal = quote_literal(Dialect::Postgres, &table.quoted(Dialect::Postgres));
+    let rows = text_rows(client, &query(&literal)).await?;
     Ok(rows
         .first()
         .and_then(|r| r.first().cloned().flatten())

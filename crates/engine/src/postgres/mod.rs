@@ -478,6 +478,10 @@ impl Engine for PostgresEngine {
         data::estimated_rows(&self.client, table).await
     }
 
+    async fn table_bytes(&mut self, table: &QualifiedName) -> Result<Option<u64>, EngineError> {
+        data::table_bytes(&self.client, table).await
+    }
+
     async fn table_names(&mut self) -> Result<Vec<String>, EngineError> {
         let rows = self
             .client

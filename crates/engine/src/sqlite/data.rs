@@ -267,3 +267,18 @@ pub(super) fn restore_sequence_positions(
     }
     Ok(())
 }
+
+/// The pages of the table and its indexes, from the `dbstat` virtual table; `None` when this
+/// SQLite is built without it or the table is unknown.
+pub(super) fn table_bytes(conn: &Connection, table: &QualifiedName) -> Option<u64> {
+    let bytes: Option<i64> = conn
+        .query_row(
+            "SELECT sum(pgsize) FROM dbstat WHERE name = ?1 \
+             OR name IN (SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = ?1)",
+            [table.name.as_str()],
+            |row| row.get(0),
+        )
+        .ok()
+        .flatten();
+    bytes.and_then(|b| u64::try_from(b).ok())
+}

@@ -439,6 +439,12 @@ impl Engine for SqliteEngine {
         Ok(None)
     }
 
+    async fn table_bytes(&mut self, table: &QualifiedName) -> Result<Option<u64>, EngineError> {
+        let table = table.clone();
+        self.with_conn(move |conn| Ok(data::table_bytes(conn, &table)))
+            .await
+    }
+
     async fn table_names(&mut self) -> Result<Vec<String>, EngineError> {
         self.with_conn(|conn| {
             let rows = query_rows(
