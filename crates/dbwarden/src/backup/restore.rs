@@ -208,6 +208,17 @@ pub async fn restore(
     Ok(summary)
 }
 
+/// The rows `table` holds now.
+async fn count_rows(
+    engine: &mut dyn Engine,
+    table: &dbwarden_core::QualifiedName,
+) -> Result<u64, BackupError> {
+    let sql = format!("SELECT count(*) FROM {}", table.quoted(engine.dialect()));
+    let rows = engine.query(&sql, &[]).await?;
+    let n = rows.first().and_then(|r| r.first()).and_then(Value::as_i64);
+    Ok(n.unwrap_or(0).max(0) as u64)
+}
+
 /// Decides what a table needs, and says why it would be refused without `force`.
 async fn prepare(
     engine: &mut dyn Engine,
@@ -222,20 +233,7 @@ async fn prepare(
         .iter()
         .filter(|c| existing.column(c).is_none())
         .collect();
-    let rows = engine
-        .query(
-            &format!(
-                "SELECT count(*) FROM {}",
-                entry.name.quoted(engine.dialect())
-            ),
-            &[],
-        )
-        .await?
-        .first()
-        .and_then(|r| r.first())
-        .and_then(Value::as_i64)
-        .unwrap_or(0)
-        .max(0) as u64;
+    let rows = count_rows(engine, &entry.name).await?;
     if !missing.is_empty() {
         let names: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
         return Ok((
@@ -542,18 +540,7 @@ async fn load_in_transaction(
             break;
         }
         for (table, (entry, _, _)) in tables.iter_mut().zip(plan) {
-            let left = engine
-                .query(
-                    &format!("SELECT count(*) FROM {}", entry.name.quoted(dialect)),
-                    &[],
-                )
-                .await?;
-            table.rows = left
-                .first()
-                .and_then(|r| r.first())
-                .and_then(Value::as_i64)
-                .unwrap_or(0)
-                .max(0) as u64;
+            table.rows = count_rows(engine, &entry.name).await?;
         }
     }
     for statement in &finishing.foreign_keys {
