@@ -99,9 +99,14 @@ pub enum Command {
         /// dropped). Defaults to the configured database URL.
         #[arg(long, value_name = "URL")]
         dev_url: Option<String>,
-        /// Write destructive changes as an irreversible migration instead of refusing.
+        /// Write destructive changes that no expand/contract split covers (or all of them,
+        /// with --single-step) as an irreversible migration instead of refusing.
         #[arg(long)]
         allow_destructive: bool,
+        /// Write one migration instead of splitting breaking and destructive changes (drops,
+        /// renames) into an expand migration and a `-- dbwarden:contract` migration.
+        #[arg(long)]
+        single_step: bool,
     },
     /// Check migration files for unsafe operations (locks, rewrites, data loss, breaking
     /// changes) and print why and the safe alternative. Exit 3 on errors.
@@ -165,6 +170,10 @@ pub enum Command {
         /// Where the report and zero-downtime checklist are written.
         #[arg(long, default_value = ".dbwarden/reports", value_name = "DIR")]
         report_dir: PathBuf,
+        /// Apply `-- dbwarden:contract` migrations too; without it, the run stops before the
+        /// first one.
+        #[arg(long)]
+        contract: bool,
         #[command(flatten)]
         lock: LockArgs,
     },
@@ -334,6 +343,10 @@ pub enum MigrateCommand {
         /// (checksums and a scratch restore) before anything runs.
         #[arg(long, value_name = "FILE")]
         backup: Option<PathBuf>,
+        /// Apply `-- dbwarden:contract` migrations too (the step that drops an old shape once
+        /// no running code uses it). Without it, `up` stops before the first one.
+        #[arg(long)]
+        contract: bool,
         #[command(flatten)]
         lock: LockArgs,
     },

@@ -130,7 +130,8 @@ async fn one_pair(
     let needs_review = server == Server::Mysql && name == "add_check";
     // SQLite rebuilds drop the old table after copying it: a verified backup must cover that.
     check(&run(&["backup", "create", "-o", "before.dbwb"]), "backup")?;
-    let up = run(&["migrate", "up", "--backup", "before.dbwb"]);
+    // Renames are planned as expand + contract: apply both.
+    let up = run(&["migrate", "up", "--contract", "--backup", "before.dbwb"]);
     if needs_review {
         if up.code != 3 || !up.stderr.contains("mysql-alter-without-algorithm-lock") {
             return Err(format!("expected the lint to ask for review:\n{up}"));
@@ -144,6 +145,7 @@ async fn one_pair(
         run(&[
             "migrate",
             "up",
+            "--contract",
             "--backup",
             "before.dbwb",
             "--allow",
@@ -173,7 +175,7 @@ async fn one_pair(
     if probe.count("customers").await != 2 {
         return Err("rows lost by the up script".into());
     }
-    let down = run(&["migrate", "down"]);
+    let down = run(&["migrate", "down", "--to", "1"]);
     check(
         &down,
         &format!(
@@ -193,9 +195,10 @@ async fn one_pair(
 
 on_every_engine!(plans_round_trip);
 
-/// A dropped column with data is refused unless allowed, and then written irreversible.
+/// With --single-step, a dropped column with data is refused unless allowed, and then written
+/// irreversible.
 #[tokio::test(flavor = "multi_thread")]
-async fn destructive_plan_is_refused_then_irreversible() {
+async fn single_step_destructive_plan_is_refused_then_irreversible() {
     let db = test_db!(Server::Postgres);
     let project = Project::new(&db);
     let url = db.url_string();
@@ -224,6 +227,7 @@ async fn destructive_plan_is_refused_then_irreversible() {
             "drop_name",
             "--dev-url",
             &url,
+            "--single-step",
         ])
         .assert_code(3)
         .assert_stderr_mentions(&["would lose data", "drop column", "--allow-destructive"]);
@@ -243,6 +247,7 @@ async fn destructive_plan_is_refused_then_irreversible() {
             "drop_name",
             "--dev-url",
             &url,
+            "--single-step",
             "--allow-destructive",
         ])
         .assert_code(0);
@@ -282,3 +287,318 @@ async fn destructive_plan_is_refused_then_irreversible() {
             .exists()
     );
 }
+
+/// The up scripts in the migrations folder, by file name.
+fn up_scripts(project: &Project) -> Vec<(String, String)> {
+    let mut scripts: Vec<(String, String)> = std::fs::read_dir(project.migrations_dir())
+        .expect("migrations folder")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|f| f.ends_with(".up.sql"))
+        .map(|f| (f.clone(), project.read(&f)))
+        .collect();
+    scripts.sort();
+    scripts
+}
+
+/// A dropped column with data is never in an up script without the expand/contract split
+/// and the destructive classification: the expand step keeps it (nullable, so code that stops
+/// writing it can insert), the contract step drops it, marked destructive and irreversible,
+/// runs only with --contract, and only with a verified backup of the table.
+async fn dropped_column_is_split_into_expand_and_contract(server: Server) {
+    let Some(db) = dbwarden_testkit::TestDb::create(server).await else {
+        return;
+    };
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    let url = db.url_string();
+    project.write(
+        "../base.sql",
+        "CREATE TABLE customers (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, legacy_code VARCHAR(20) NOT NULL);\nCREATE INDEX customers_legacy ON customers (legacy_code);\n",
+    );
+    project.write(
+        "../desired.sql",
+        "CREATE TABLE customers (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL);\n",
+    );
+    let plan = |file: &str, name: &str| {
+        project.run(&["plan", "--to", file, "--name", name, "--dev-url", &url])
+    };
+    plan("base.sql", "base").assert_code(0);
+    project.run(&["migrate", "up"]).assert_code(0);
+    probe
+        .execute("INSERT INTO customers (id, email, legacy_code) VALUES (1, 'a@example.com', 'A-1'), (2, 'b@example.com', 'B-2')")
+        .await;
+
+    plan("desired.sql", "drop_legacy")
+        .assert_code(0)
+        .assert_stdout_mentions(&["DESTRUCTIVE", "expand", "contract"]);
+    let scripts = up_scripts(&project);
+    let names: Vec<&str> = scripts.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "0001_base.up.sql",
+            "0002_drop_legacy.up.sql",
+            "0003_drop_legacy_contract.up.sql"
+        ]
+    );
+    for (file, text) in &scripts {
+        let drops = text
+            .lines()
+            .any(|l| !l.starts_with("--") && l.to_uppercase().contains("DROP COLUMN"));
+        if file.contains("contract") {
+            assert!(drops, "{file}:\n{text}");
+            assert!(
+                text.starts_with("-- dbwarden:contract\n-- dbwarden:irreversible\n"),
+                "{text}"
+            );
+            assert!(text.contains("DESTRUCTIVE: drop column"), "{text}");
+        } else {
+            assert!(
+                !drops,
+                "a DROP COLUMN outside the contract step, in {file}:\n{text}"
+            );
+        }
+    }
+    assert!(
+        !project
+            .migrations_dir()
+            .join("0003_drop_legacy_contract.down.sql")
+            .exists(),
+        "data cannot come back: no down script"
+    );
+
+    // Without --contract, up stops before the contract step; the column and its data stay.
+    // (On SQLite, making the column nullable rebuilds the table, which drops the old copy: a
+    // backup is required for that too.)
+    project
+        .run(&["backup", "create", "-o", "before.dbwb"])
+        .assert_code(0);
+    project
+        .run(&["migrate", "up", "--backup", "before.dbwb"])
+        .assert_code(0)
+        .assert_stdout_mentions(&["0003_drop_legacy_contract", "--contract"]);
+    assert_eq!(
+        probe
+            .scalar("SELECT COUNT(*) FROM customers WHERE legacy_code IS NOT NULL")
+            .await,
+        2
+    );
+    // Code that no longer writes the column can insert.
+    probe
+        .execute("INSERT INTO customers (id, email) VALUES (3, 'c@example.com')")
+        .await;
+    project
+        .run(&["migrate", "status"])
+        .assert_code(0)
+        .assert_stdout_mentions(&["0003"]);
+
+    // The contract step destroys data: it needs a verified backup of the table.
+    project
+        .run(&["migrate", "up", "--contract"])
+        .assert_code(3)
+        .assert_stderr_mentions(&["no verified backup of customers"]);
+    assert_eq!(
+        probe
+            .scalar("SELECT COUNT(*) FROM customers WHERE legacy_code IS NOT NULL")
+            .await,
+        2,
+        "nothing dropped by the refused run"
+    );
+    project
+        .run(&[
+            "backup",
+            "create",
+            "--table",
+            "customers",
+            "-o",
+            "customers.dbwb",
+        ])
+        .assert_code(0);
+    project
+        .run(&["migrate", "up", "--contract", "--backup", "customers.dbwb"])
+        .assert_code(0);
+    project
+        .run(&[
+            "diff",
+            "--from",
+            "desired.sql",
+            "--to",
+            &url,
+            "--fail-on-diff",
+        ])
+        .assert_code(0);
+    assert_eq!(probe.count("customers").await, 3);
+    // The backup holds what the contract step dropped.
+    project
+        .run(&["backup", "verify", "customers.dbwb"])
+        .assert_code(0);
+}
+
+on_every_engine!(dropped_column_is_split_into_expand_and_contract);
+
+/// A renamed column is added beside the old one, backfilled, and kept equal to it on every
+/// write until the contract step; both steps roll back, and no value is lost on the way.
+async fn renamed_column_is_kept_in_step_until_contract(server: Server) {
+    let Some(db) = dbwarden_testkit::TestDb::create(server).await else {
+        return;
+    };
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    let url = db.url_string();
+    project.write("../base.sql", BASE);
+    project.write(
+        "../desired.sql",
+        "CREATE TABLE customers (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, full_name VARCHAR(50));\n",
+    );
+    project
+        .run(&[
+            "plan",
+            "--to",
+            "base.sql",
+            "--name",
+            "base",
+            "--dev-url",
+            &url,
+        ])
+        .assert_code(0);
+    project.run(&["migrate", "up"]).assert_code(0);
+    probe
+        .execute("INSERT INTO customers (id, email, name) VALUES (1, 'a@example.com', 'Ann'), (2, 'b@example.com', NULL)")
+        .await;
+    project
+        .run(&[
+            "plan",
+            "--to",
+            "desired.sql",
+            "--name",
+            "rename_name",
+            "--dev-url",
+            &url,
+            "--rename",
+            "customers.name=full_name",
+        ])
+        .assert_code(0);
+    let expand = project.read("0002_rename_name.up.sql");
+    let contract = project.read("0003_rename_name_contract.up.sql");
+    assert!(contract.starts_with("-- dbwarden:contract\n"), "{contract}");
+    assert!(
+        !contract.contains("dbwarden:irreversible"),
+        "the data lives on in full_name"
+    );
+
+    project
+        .run(&["backup", "create", "-o", "before.dbwb"])
+        .assert_code(0);
+    project
+        .run(&["migrate", "up", "--backup", "before.dbwb"])
+        .assert_code(0);
+    let names =
+        |rows: Vec<Vec<dbwarden::engine::Value>>| -> Vec<(i64, Option<String>, Option<String>)> {
+            rows.into_iter()
+                .map(|r| {
+                    (
+                        r[0].as_i64().unwrap_or(-1),
+                        r[1].as_string(),
+                        r[2].as_string(),
+                    )
+                })
+                .collect()
+        };
+    let both = "SELECT id, name, full_name FROM customers ORDER BY id";
+    assert_eq!(
+        names(probe.query(both).await),
+        [(1, Some("Ann".into()), Some("Ann".into())), (2, None, None)],
+        "backfilled; expand script:\n{expand}"
+    );
+    // Old code writes the old name, new code the new one: both see every write.
+    probe
+        .execute("INSERT INTO customers (id, email, name) VALUES (3, 'c@example.com', 'Cleo')")
+        .await;
+    probe
+        .execute("INSERT INTO customers (id, email, full_name) VALUES (4, 'd@example.com', 'Dan')")
+        .await;
+    probe
+        .execute("UPDATE customers SET full_name = 'Ann Lee' WHERE id = 1")
+        .await;
+    probe
+        .execute("UPDATE customers SET name = 'Bo' WHERE id = 2")
+        .await;
+    let expected = [
+        (1, Some("Ann Lee".to_string()), Some("Ann Lee".to_string())),
+        (2, Some("Bo".into()), Some("Bo".into())),
+        (3, Some("Cleo".into()), Some("Cleo".into())),
+        (4, Some("Dan".into()), Some("Dan".into())),
+    ];
+    assert_eq!(
+        names(probe.query(both).await),
+        expected,
+        "expand script:\n{expand}"
+    );
+
+    // The contract step drops the old column: like any drop, it needs a verified backup.
+    project
+        .run(&["migrate", "up", "--contract"])
+        .assert_code(3)
+        .assert_stderr_mentions(&["no verified backup of customers"]);
+    project
+        .run(&["backup", "create", "-o", "expanded.dbwb"])
+        .assert_code(0);
+    project
+        .run(&["migrate", "up", "--contract", "--backup", "expanded.dbwb"])
+        .assert_code(0);
+    project
+        .run(&[
+            "diff",
+            "--from",
+            "desired.sql",
+            "--to",
+            &url,
+            "--fail-on-diff",
+        ])
+        .assert_code(0);
+    let after: Vec<(i64, Option<String>)> = probe
+        .query("SELECT id, full_name FROM customers ORDER BY id")
+        .await
+        .into_iter()
+        .map(|r| (r[0].as_i64().unwrap_or(-1), r[1].as_string()))
+        .collect();
+    assert_eq!(
+        after,
+        expected
+            .iter()
+            .map(|(id, _, n)| (*id, n.clone()))
+            .collect::<Vec<_>>()
+    );
+
+    // Undo the contract step: the old column comes back, refilled and kept in step again.
+    project.run(&["migrate", "down"]).assert_code(0);
+    assert_eq!(names(probe.query(both).await), expected);
+    probe
+        .execute("UPDATE customers SET full_name = 'Dana' WHERE id = 4")
+        .await;
+    assert_eq!(
+        probe
+            .scalar("SELECT COUNT(*) FROM customers WHERE id = 4 AND name = 'Dana'")
+            .await,
+        1
+    );
+    // Undo the expand step: the base schema, every row.
+    project.run(&["migrate", "down"]).assert_code(0);
+    project
+        .run(&["diff", "--from", "base.sql", "--to", &url, "--fail-on-diff"])
+        .assert_code(0);
+    assert_eq!(probe.count("customers").await, 4);
+    assert_eq!(
+        probe
+            .scalar("SELECT COUNT(*) FROM customers WHERE id = 4 AND name = 'Dana'")
+            .await,
+        1
+    );
+    // Writes after the rollback need no trigger any more.
+    probe
+        .execute("INSERT INTO customers (id, email, name) VALUES (5, 'e@example.com', 'Eve')")
+        .await;
+}
+
+on_every_engine!(renamed_column_is_kept_in_step_until_contract);

@@ -1,35 +1,86 @@
-//! `plan`: the next migration pair from the difference between the current schema (the
-//! migrations folder replayed, or a database) and a desired one.
+//! `plan`: the next migration from the difference between the current schema (the migrations
+//! folder replayed, or a database) and a desired one.
 //!
 //! The up script is the rendered diff from current to desired; the down script is the
-//! rendered diff back. Destructive changes are refused unless allowed, because data they
-//! delete cannot be brought back by a down script (and the expand/contract split that would
-//! make them safe is not built yet); an allowed destructive migration is written without a
-//! down script and marked `-- dbwarden:irreversible`, with the reason in its header.
+//! rendered diff back. A breaking or destructive change (a dropped column or table, a renamed
+//! column or table) is planned as expand → contract (see
+//! [`dbwarden_core::plan::expand_contract`]): an expand migration that adds the new shape and
+//! keeps the old one working, and a contract migration, marked `-- dbwarden:contract`, that
+//! removes the old shape and that `migrate up` applies only with `--contract`. A contract step
+//! that deletes data has no down script (`-- dbwarden:irreversible`): the runner then requires
+//! a verified backup of the tables it touches.
+//!
+//! Without the split (`expand_contract: false`), destructive changes are refused unless
+//! allowed, then written as one irreversible migration.
 
 use crate::migrate::{MigrateError, create_migration};
 use crate::schema_source::{SchemaSource, SourceError, load_schema};
 use dbwarden_core::diff::{
     Change, Classification, Diff, LockInfo, RenameHints, Safety, classify, diff,
 };
-use dbwarden_core::plan::{Plan, PlanError, render_diff, script, script_with};
+use dbwarden_core::plan::{
+    ExpandContract, Plan, PlanError, Step, expand_contract, render_diff, script, script_with,
+    sync_statements, unsync_statements,
+};
 use dbwarden_core::{Dialect, Schema};
 use dbwarden_engine::ConnectionUrl;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use thiserror::Error;
 
+/// How `plan` writes migrations.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanOptions {
+    /// Split breaking and destructive changes into expand and contract migrations.
+    pub expand_contract: bool,
+    /// Write destructive changes that no split covers as an irreversible migration instead
+    /// of refusing.
+    pub allow_destructive: bool,
+}
+
+impl Default for PlanOptions {
+    fn default() -> Self {
+        PlanOptions {
+            expand_contract: true,
+            allow_destructive: false,
+        }
+    }
+}
+
 /// What `plan` wrote.
 #[derive(Debug, Clone, Serialize)]
 pub struct PlannedMigration {
-    /// The up script, or `None` when the schemas are the same (nothing written).
-    pub up: Option<PathBuf>,
+    /// The migrations written, in order; none when the schemas are the same.
+    pub migrations: Vec<WrittenMigration>,
+    /// One line per change from the current to the desired schema, with its classification.
+    pub changes: Vec<String>,
+}
+
+/// One migration `plan` wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct WrittenMigration {
+    /// Its part in the plan.
+    pub role: MigrationRole,
+    /// The up script.
+    pub up: PathBuf,
     /// The down script (none for an irreversible migration).
     pub down: Option<PathBuf>,
-    /// One line per change with its classification.
+    /// One line per change it makes, with its classification.
     pub changes: Vec<String>,
-    /// Whether destructive changes made it irreversible.
+    /// Whether it deletes data a down script could not bring back.
     pub irreversible: bool,
+}
+
+/// A written migration's part in the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MigrationRole {
+    /// The whole change in one migration.
+    Single,
+    /// Adds the new shape and keeps the old one working.
+    Expand,
+    /// Removes the old shape (`-- dbwarden:contract`).
+    Contract,
 }
 
 /// Why no migration was written.
@@ -52,7 +103,7 @@ pub enum PlanMigrationError {
     Destructive(String),
 }
 
-/// Plans the next migration in `dir` named `name`, from `from` to `to`.
+/// Plans the next migration(s) in `dir` named `name`, from `from` to `to`.
 pub async fn plan_migration(
     from: &SchemaSource,
     to: &SchemaSource,
@@ -60,23 +111,53 @@ pub async fn plan_migration(
     hints: &RenameHints,
     dir: &Path,
     name: &str,
-    allow_destructive: bool,
+    options: PlanOptions,
 ) -> Result<PlannedMigration, PlanMigrationError> {
     let to_schema = load_schema(to, dev).await?;
     let from_schema = load_schema(from, dev).await?;
     let forward = diff(&from_schema, &to_schema, hints);
+    let dialect = to_schema.dialect;
     let mut planned = PlannedMigration {
-        up: None,
-        down: None,
-        changes: Vec::new(),
-        irreversible: false,
+        migrations: Vec::new(),
+        changes: describe(&forward, dialect).lines,
     };
     if forward.is_empty() {
         return Ok(planned);
     }
-    let dialect = to_schema.dialect;
-    let mut destructive = Vec::new();
-    for change in &forward.changes {
+    let split = if options.expand_contract {
+        expand_contract(&from_schema, &to_schema, &forward, hints)
+    } else {
+        None
+    };
+    match split {
+        None => planned.migrations.push(write_single(
+            &from_schema,
+            &to_schema,
+            &forward,
+            hints,
+            dir,
+            name,
+            options,
+        )?),
+        Some(split) => {
+            planned.migrations = write_split(&from_schema, &to_schema, &split, dir, name, options)?
+        }
+    }
+    Ok(planned)
+}
+
+/// Classification lines of a diff, and the destructive ones with their reasons.
+struct Described {
+    lines: Vec<String>,
+    destructive: Vec<String>,
+}
+
+fn describe(changes: &Diff, dialect: Dialect) -> Described {
+    let mut described = Described {
+        lines: Vec::new(),
+        destructive: Vec::new(),
+    };
+    for change in &changes.changes {
         let c = classify(change, dialect);
         let word = match c.safety {
             Safety::Safe => "safe",
@@ -88,94 +169,322 @@ pub async fn plan_migration(
         } else {
             ""
         };
-        planned.changes.push(format!(
+        described.lines.push(format!(
             "{word}: {} [{}{rewrite}]",
             change.summary(),
             c.lock.describe()
         ));
         if c.safety == Safety::Destructive {
-            destructive.push(format!("  {}: {}", change.summary(), c.reason));
+            described
+                .destructive
+                .push(format!("  {}: {}", change.summary(), c.reason));
         }
     }
-    if !destructive.is_empty() && !allow_destructive {
-        return Err(PlanMigrationError::Destructive(destructive.join("\n")));
+    described
+}
+
+/// The whole change as one migration (no split, or nothing to split).
+fn write_single(
+    from: &Schema,
+    to: &Schema,
+    forward: &Diff,
+    hints: &RenameHints,
+    dir: &Path,
+    name: &str,
+    options: PlanOptions,
+) -> Result<WrittenMigration, PlanMigrationError> {
+    let dialect = to.dialect;
+    let described = describe(forward, dialect);
+    if !described.destructive.is_empty() && !options.allow_destructive {
+        return Err(PlanMigrationError::Destructive(
+            described.destructive.join("\n"),
+        ));
     }
-    planned.irreversible = !destructive.is_empty();
-    let up_plan = render_diff(&from_schema, &to_schema, &forward)?;
-    let backward = reverse_diff(&from_schema, &to_schema, hints);
-    let down_plan = if planned.irreversible {
+    let irreversible = !described.destructive.is_empty();
+    let up = render_diff(from, to, forward)?;
+    let down = if irreversible {
         None
     } else {
-        Some(render_diff(&to_schema, &from_schema, &backward)?)
+        Some(render_diff(to, from, &diff(to, from, &hints.reversed()))?)
     };
-
     let mut header = format!(
         "Generated by dbwarden plan ({}): {} change(s)\n",
-        dialect_name(dialect),
-        planned.changes.len()
+        dialect.name(),
+        described.lines.len()
     );
-    for line in &planned.changes {
+    push_lines(&mut header, &described.lines);
+    if irreversible {
+        header.push_str("Irreversible: it deletes data that a down script could not bring back; take a backup first.\n");
+    }
+    let allow = Allowances {
+        destructive: options
+            .allow_destructive
+            .then_some("destructive change accepted with --allow-destructive when planning"),
+        unmapped: None,
+    };
+    let up_text = annotated_script(&up, &header, forward, dialect, &allow);
+    write_pair(
+        dir,
+        name,
+        MigrationRole::Single,
+        &with_directives(irreversible.then_some("irreversible"), None, up_text),
+        down.map(|plan| {
+            script(
+                &plan,
+                "Generated by dbwarden plan: restores the schema before the up script",
+            )
+        }),
+        described.lines,
+        irreversible,
+    )
+}
+
+/// The change as an expand migration (unless it has nothing to do) and a contract migration.
+fn write_split(
+    from: &Schema,
+    to: &Schema,
+    split: &ExpandContract,
+    dir: &Path,
+    name: &str,
+    options: PlanOptions,
+) -> Result<Vec<WrittenMigration>, PlanMigrationError> {
+    let dialect = to.dialect;
+    let middle = &split.middle;
+    let expand_diff = diff(from, middle, &split.expand_hints);
+    let contract_diff = diff(middle, to, &RenameHints::new());
+    let expand = describe(&expand_diff, dialect);
+    let contract = describe(&contract_diff, dialect);
+    // What the split does not carry (a narrowing type change, say) is refused as without one.
+    if !expand.destructive.is_empty() && !options.allow_destructive {
+        return Err(PlanMigrationError::Destructive(
+            expand.destructive.join("\n"),
+        ));
+    }
+    let expand_irreversible = !expand.destructive.is_empty();
+
+    let added = |target: &dyn Fn(&dbwarden_core::plan::ColumnSync) -> String| -> Vec<String> {
+        split
+            .syncs
+            .iter()
+            .flat_map(|s| sync_statements(s, dialect, &target(s)))
+            .collect()
+    };
+    let removed: Vec<String> = split
+        .syncs
+        .iter()
+        .flat_map(|s| unsync_statements(s, dialect))
+        .collect();
+
+    let mut expand_up = render_diff(from, middle, &expand_diff)?;
+    expand_up
+        .steps
+        .extend(extra_steps(added(&|s| s.new.clone())));
+    let expand_down = if expand_irreversible {
+        None
+    } else {
+        let mut down = Plan {
+            steps: extra_steps(removed.clone()),
+        };
+        let back = diff(middle, from, &split.expand_hints.reversed());
+        down.steps.extend(render_diff(middle, from, &back)?.steps);
+        Some(down)
+    };
+    let mut contract_up = Plan {
+        steps: extra_steps(removed),
+    };
+    contract_up
+        .steps
+        .extend(render_diff(middle, to, &contract_diff)?.steps);
+    let contract_down = if split.loses_data {
+        None
+    } else {
+        let mut down = render_diff(to, middle, &diff(to, middle, &RenameHints::new()))?;
+        down.steps.extend(extra_steps(added(&|s| s.old.clone())));
+        Some(down)
+    };
+
+    let mut written = Vec::new();
+    let contract_name = format!("{name}_contract");
+    if !expand_up.steps.is_empty() {
+        let mut header = format!(
+            "Generated by dbwarden plan ({}): expand step, {} change(s)\n",
+            dialect.name(),
+            expand.lines.len()
+        );
+        push_lines(&mut header, &expand.lines);
+        for sync in &split.syncs {
+            header.push_str(&format!(
+                "Column {}.{} is renamed to {} in two steps: {} is added, kept equal to {} by triggers on every write, and backfilled (one UPDATE: on a large table, backfill in batches first); the contract step drops {}.\n",
+                sync.table, sync.old, sync.new, sync.new, sync.old, sync.old
+            ));
+        }
+        header.push_str(&format!(
+            "The old shape stays until the contract migration ({contract_name}), which `dbwarden migrate up` applies only with --contract: deploy code that uses the new shape first.\n"
+        ));
+        if expand_irreversible {
+            header.push_str("Irreversible: it deletes data that a down script could not bring back; take a backup first.\n");
+        }
+        let allow = Allowances {
+            destructive: options
+                .allow_destructive
+                .then_some("destructive change accepted with --allow-destructive when planning"),
+            unmapped: Some(
+                "keeps the old and new column equal until the contract step (expand/contract planned by dbwarden)",
+            ),
+        };
+        let up_text = annotated_script(&expand_up, &header, &expand_diff, dialect, &allow);
+        written.push(write_pair(
+            dir,
+            name,
+            MigrationRole::Expand,
+            &with_directives(expand_irreversible.then_some("irreversible"), None, up_text),
+            expand_down.map(|plan| {
+                script(
+                    &plan,
+                    "Generated by dbwarden plan: undoes the expand step (drops the new shape; the old one was kept)",
+                )
+            }),
+            expand.lines,
+            expand_irreversible,
+        )?);
+    }
+
+    let mut header = format!(
+        "Generated by dbwarden plan ({}): contract step{}, {} change(s)\n",
+        dialect.name(),
+        if written.is_empty() {
+            String::new()
+        } else {
+            format!(" of {name}")
+        },
+        contract.lines.len()
+    );
+    push_lines(&mut header, &contract.lines);
+    header.push_str("Apply with `dbwarden migrate up --contract` once no deployed code reads or writes the old shape.\n");
+    if split.loses_data {
+        header.push_str("Irreversible: it deletes data that a down script could not bring back; `migrate up` requires a verified backup of the tables it drops from (--backup FILE).\n");
+    }
+    let allow = Allowances {
+        destructive: Some(
+            "contract step of an expand/contract change planned by dbwarden: runs only with --contract, after a verified backup",
+        ),
+        unmapped: Some(
+            "removes the triggers of the expand step (expand/contract planned by dbwarden)",
+        ),
+    };
+    let up_text = annotated_script(&contract_up, &header, &contract_diff, dialect, &allow);
+    written.push(write_pair(
+        dir,
+        &contract_name,
+        MigrationRole::Contract,
+        &with_directives(
+            split.loses_data.then_some("irreversible"),
+            Some("contract"),
+            up_text,
+        ),
+        contract_down.map(|plan| {
+            script(
+                &plan,
+                "Generated by dbwarden plan: undoes the contract step (brings the old shape back and refills it from the new one)",
+            )
+        }),
+        contract.lines,
+        split.loses_data,
+    )?);
+    Ok(written)
+}
+
+/// Statements the plan adds that no change of the diff stands for.
+fn extra_steps(statements: Vec<String>) -> Vec<Step> {
+    statements
+        .into_iter()
+        .map(|sql| Step {
+            sql,
+            change: usize::MAX,
+            transactional: true,
+        })
+        .collect()
+}
+
+fn push_lines(header: &mut String, lines: &[String]) {
+    for line in lines {
         header.push_str(line);
         header.push('\n');
     }
-    if planned.irreversible {
-        header.push_str("Irreversible: it deletes data that a down script could not bring back; take a backup first.\n");
+}
+
+/// `script` with `-- dbwarden:NAME` lines above it (directives must come first).
+fn with_directives(first: Option<&str>, second: Option<&str>, script: String) -> String {
+    let mut out = String::new();
+    for name in [second, first].into_iter().flatten() {
+        out.push_str(&format!("-- dbwarden:{name}\n"));
     }
-    // SQLite drops a table's triggers with it, and the model does not carry triggers yet, so a
-    // rebuilt table would come back without them: say so where the reviewer reads.
-    let rebuilt: Vec<&str> = up_plan
-        .steps
-        .iter()
-        .filter_map(|s| s.sql.strip_prefix("CREATE TABLE \"_dbw_new_"))
-        .filter_map(|rest| rest.split('"').next())
-        .collect();
-    if dialect == Dialect::Sqlite && !rebuilt.is_empty() {
-        header.push_str(&format!(
-            "WARNING: rebuilt table(s) {} lose their triggers (SQLite drops them with the old table, and dbwarden does not carry triggers yet): add their CREATE TRIGGER statements at the end of this script\n",
-            rebuilt.join(", ")
-        ));
-    }
+    out.push_str(&script);
+    out
+}
+
+/// Writes `NNNN_name.up.sql` and, when there is one, `NNNN_name.down.sql`.
+#[allow(clippy::too_many_arguments)]
+fn write_pair(
+    dir: &Path,
+    name: &str,
+    role: MigrationRole,
+    up_text: &str,
+    down_text: Option<String>,
+    changes: Vec<String>,
+    irreversible: bool,
+) -> Result<WrittenMigration, PlanMigrationError> {
     let (up_path, down_path) = create_migration(dir, name)?;
-    let mut up_text = annotated_script(&up_plan, &header, &forward, dialect, allow_destructive);
-    if planned.irreversible {
-        up_text = format!("-- dbwarden:irreversible\n{up_text}");
-    }
-    write(&up_path, &up_text)?;
-    match down_plan {
-        Some(plan) => {
-            write(
-                &down_path,
-                &script(
-                    &plan,
-                    "Generated by dbwarden plan: restores the schema before the up script",
-                ),
-            )?;
-            planned.down = Some(down_path);
+    write(&up_path, up_text)?;
+    let down = match down_text {
+        Some(text) => {
+            write(&down_path, &text)?;
+            Some(down_path)
         }
         None => {
             std::fs::remove_file(&down_path).map_err(|e| MigrateError::Io {
                 path: down_path.clone(),
                 message: e.to_string(),
             })?;
+            None
         }
-    }
-    planned.up = Some(up_path);
-    Ok(planned)
+    };
+    Ok(WrittenMigration {
+        role,
+        up: up_path,
+        down,
+        changes,
+        irreversible,
+    })
+}
+
+/// Which statements flagged by the lint the plan allows beyond the always-intended ones.
+struct Allowances<'a> {
+    /// The reason written for destructive changes, when they are accepted.
+    destructive: Option<&'a str>,
+    /// The reason written for statements no change stands for (sync triggers, backfills).
+    unmapped: Option<&'a str>,
 }
 
 /// The up script, with `-- dbwarden:allow <rule> <reason>` above each statement the lint
 /// would stop but that the plan knows is intended: a rename the user asked for, a change the
 /// classification finds safe without a rewrite (the lint cannot see the old type), a SQLite
-/// table rebuild (its DROP TABLE follows the copy), or destructive changes accepted with
-/// --allow-destructive. Anything else stays unallowed, for a person to review.
+/// table rebuild (its DROP TABLE follows the copy), destructive changes accepted with
+/// --allow-destructive or in a contract step, and the statements an expand/contract split adds.
+/// Anything else stays unallowed, for a person to review. A SQLite rebuild also gets a
+/// warning in the header: its triggers go with the old table.
 fn annotated_script(
     plan: &Plan,
     header: &str,
     forward: &Diff,
     dialect: Dialect,
-    allow_destructive: bool,
+    allow: &Allowances<'_>,
 ) -> String {
-    let (plain, starts) = script_with(plan, header, |_, _| Vec::new());
+    let mut header = header.to_string();
+    if let Some(warning) = sqlite_rebuild_warning(plan, dialect) {
+        header.push_str(&warning);
+    }
+    let (plain, starts) = script_with(plan, &header, |_, _| Vec::new());
     let report = dbwarden_lint::lint(
         &dbwarden_lint::LintInput {
             path: "plan",
@@ -189,10 +498,11 @@ fn annotated_script(
         let Some(step) = starts.iter().rposition(|&start| start <= finding.line) else {
             continue;
         };
-        let Some(change) = forward.changes.get(plan.steps[step].change) else {
-            continue;
+        let reason = match forward.changes.get(plan.steps[step].change) {
+            Some(change) => intended(change, &classify(change, dialect), allow.destructive),
+            None => allow.unmapped.map(str::to_string),
         };
-        if let Some(reason) = intended(change, &classify(change, dialect), allow_destructive) {
+        if let Some(reason) = reason {
             let line = format!(
                 "dbwarden:allow {} {}",
                 finding.rule.id(),
@@ -203,17 +513,34 @@ fn annotated_script(
             }
         }
     }
-    script_with(plan, header, |i, _| {
+    script_with(plan, &header, |i, _| {
         allows.get(i).cloned().unwrap_or_default()
     })
     .0
+}
+
+/// SQLite drops a table's triggers with it, and the model does not carry triggers yet, so a
+/// rebuilt table comes back without them: say so where the reviewer reads.
+fn sqlite_rebuild_warning(plan: &Plan, dialect: Dialect) -> Option<String> {
+    let rebuilt: Vec<&str> = plan
+        .steps
+        .iter()
+        .filter_map(|s| s.sql.strip_prefix("CREATE TABLE \"_dbw_new_"))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    (dialect == Dialect::Sqlite && !rebuilt.is_empty()).then(|| {
+        format!(
+            "WARNING: rebuilt table(s) {} lose their triggers (SQLite drops them with the old table, and dbwarden does not carry triggers yet): add their CREATE TRIGGER statements at the end of this script\n",
+            rebuilt.join(", ")
+        )
+    })
 }
 
 /// Why the plan means a statement the lint flags, or `None` when a person should decide.
 fn intended(
     change: &Change,
     classification: &Classification,
-    allow_destructive: bool,
+    destructive: Option<&str>,
 ) -> Option<String> {
     match change {
         Change::RenameColumn { .. } | Change::RenameTable { .. } => {
@@ -229,20 +556,9 @@ fn intended(
             "planned by dbwarden as safe: {}",
             classification.reason
         )),
-        Safety::Destructive if allow_destructive => {
-            Some("destructive change accepted with --allow-destructive when planning".into())
-        }
+        Safety::Destructive => destructive.map(str::to_string),
         _ => None,
     }
-}
-
-/// The diff back from `to` to `from`, with every rename hint turned around.
-fn reverse_diff(from: &Schema, to: &Schema, hints: &RenameHints) -> Diff {
-    diff(to, from, &hints.reversed())
-}
-
-fn dialect_name(d: Dialect) -> &'static str {
-    d.name()
 }
 
 fn write(path: &Path, text: &str) -> Result<(), MigrateError> {

@@ -18,6 +18,10 @@ pub struct Directives {
     pub no_transaction: bool,
     /// `-- dbwarden:irreversible`: the migration has no down migration on purpose.
     pub irreversible: bool,
+    /// `-- dbwarden:contract`: the contract half of an expand/contract change (it drops the
+    /// old shape that running code may still use), applied only when asked (`migrate up
+    /// --contract`).
+    pub contract: bool,
 }
 
 /// A `-- dbwarden:` line that [`directives`] ignores, so a typo or a misplaced directive does
@@ -47,7 +51,8 @@ impl std::fmt::Display for DirectiveWarning {
             Self::Unknown { line, name } => write!(
                 f,
                 "line {line}: unknown directive `dbwarden:{name}` is ignored; \
-                 the directives are `dbwarden:no-transaction` and `dbwarden:irreversible`"
+                 the directives are `dbwarden:no-transaction`, `dbwarden:irreversible` and \
+                 `dbwarden:contract`"
             ),
             Self::AfterFirstStatement { line, name } => write!(
                 f,
@@ -69,6 +74,7 @@ pub fn directives(source: &str) -> Directives {
         match KnownDirective::parse(directive.name) {
             Some(KnownDirective::NoTransaction) => found.no_transaction = true,
             Some(KnownDirective::Irreversible) => found.irreversible = true,
+            Some(KnownDirective::Contract) => found.contract = true,
             None => {}
         }
     }
@@ -115,6 +121,7 @@ fn is_statement_directive(name: &str) -> bool {
 enum KnownDirective {
     NoTransaction,
     Irreversible,
+    Contract,
 }
 
 impl KnownDirective {
@@ -123,6 +130,8 @@ impl KnownDirective {
             Some(Self::NoTransaction)
         } else if name.eq_ignore_ascii_case("irreversible") {
             Some(Self::Irreversible)
+        } else if name.eq_ignore_ascii_case("contract") {
+            Some(Self::Contract)
         } else {
             None
         }
@@ -232,15 +241,19 @@ mod tests {
     }
 
     #[test]
-    fn reads_both_directives_case_insensitively_with_spaces() {
+    fn reads_every_directive_case_insensitively_with_spaces() {
         let source = "-- dbwarden:no-transaction\n--DBWARDEN:Irreversible\nSELECT 1;\n";
         assert_eq!(
             directives(source),
             Directives {
                 no_transaction: true,
-                irreversible: true
+                irreversible: true,
+                contract: false,
             }
         );
+        let contract = "-- dbwarden:contract drops the old column\nALTER TABLE t DROP COLUMN c;";
+        assert!(directives(contract).contract);
+        assert!(directive_warnings(contract).is_empty());
         let spaced = "--    dbwarden:  no-transaction   because CONCURRENTLY\r\nSELECT 1;";
         assert!(directives(spaced).no_transaction);
     }

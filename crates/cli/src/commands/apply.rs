@@ -19,6 +19,7 @@ pub struct ApplyArgs {
     pub rehearse_rows: u64,
     pub backup_dir: PathBuf,
     pub report_dir: PathBuf,
+    pub contract: bool,
     pub lock_timeout: u64,
 }
 
@@ -41,6 +42,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<Exit, Failure> 
         run: RunOptions {
             lock_timeout: Duration::from_secs(args.lock_timeout),
             lint,
+            contract: args.contract,
             ..RunOptions::default()
         },
         rehearse: match args.rehearse {

@@ -38,13 +38,14 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
         | MigrateCommand::Rehash { lock } => lock.clone(),
         _ => LockArgs { lock_timeout: 60 },
     };
-    let (resume, allow_out_of_order) = match &cmd {
+    let (resume, allow_out_of_order, contract) = match &cmd {
         MigrateCommand::Up {
             resume,
             allow_out_of_order,
+            contract,
             ..
-        } => (*resume, *allow_out_of_order),
-        _ => (false, false),
+        } => (*resume, *allow_out_of_order, *contract),
+        _ => (false, false, false),
     };
     let lint = match &cmd {
         MigrateCommand::Up { no_lint: true, .. } => None,
@@ -76,6 +77,7 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
         resume,
         lint,
         backup: BackupRequirement::Enforce(backup),
+        contract,
     };
     let json = global.json;
     let mut runner = Runner::new(engine, set, url.redacted(), options)
@@ -108,10 +110,19 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
                 return Ok(Exit::Success);
             }
             let report = runner.up(to).await?;
+            let held = report.held_contract.as_ref().map(|label| {
+                format!(
+                    "stopped before {label}, a contract migration (it drops the old shape): \
+                     run `dbwarden migrate up --contract` once no running code uses it"
+                )
+            });
             if json {
                 print_json(&json!({"status": "success", "up": report}));
             } else if report.applied.is_empty() {
-                println_safe("nothing to apply: the database is up to date");
+                println_safe(
+                    held.as_deref()
+                        .unwrap_or("nothing to apply: the database is up to date"),
+                );
             } else {
                 let total_rows: u64 = report.applied.iter().map(|a| a.rows_affected).sum();
                 println_safe(&format!(
@@ -126,6 +137,9 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
                         String::new()
                     }
                 ));
+                if let Some(held) = held {
+                    println_safe(&held);
+                }
             }
             Ok(Exit::Success)
         }

@@ -47,6 +47,7 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
             renames,
             dev_url,
             allow_destructive,
+            single_step,
         } => {
             plan::run(
                 &cli.global,
@@ -57,6 +58,7 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
                     renames,
                     dev_url,
                     allow_destructive,
+                    single_step,
                 },
             )
             .await
@@ -93,6 +95,7 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
             rehearse_rows,
             backup_dir,
             report_dir,
+            contract,
             lock,
         } => {
             apply::run(
@@ -106,6 +109,7 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
                     rehearse_rows,
                     backup_dir,
                     report_dir,
+                    contract,
                     lock_timeout: lock.lock_timeout,
                 },
             )

@@ -6,7 +6,7 @@ use crate::exit::{Exit, Failure};
 use crate::output::{print_json, println_safe};
 use dbwarden::config::resolve_database_url;
 use dbwarden::engine::ConnectionUrl;
-use dbwarden::planner::{PlanMigrationError, plan_migration};
+use dbwarden::planner::{MigrationRole, PlanMigrationError, PlanOptions, plan_migration};
 use dbwarden::schema_source::SchemaSource;
 
 pub struct PlanArgs {
@@ -16,6 +16,7 @@ pub struct PlanArgs {
     pub renames: Vec<String>,
     pub dev_url: Option<String>,
     pub allow_destructive: bool,
+    pub single_step: bool,
 }
 
 pub async fn run(global: &GlobalArgs, args: PlanArgs) -> Result<Exit, Failure> {
@@ -55,7 +56,10 @@ pub async fn run(global: &GlobalArgs, args: PlanArgs) -> Result<Exit, Failure> {
         &hints,
         dir,
         &args.name,
-        args.allow_destructive,
+        PlanOptions {
+            expand_contract: !args.single_step,
+            allow_destructive: args.allow_destructive,
+        },
     )
     .await
     .map_err(|e| match e {
@@ -68,19 +72,28 @@ pub async fn run(global: &GlobalArgs, args: PlanArgs) -> Result<Exit, Failure> {
         print_json(&serde_json::json!({"status": "success", "plan": planned}));
         return Ok(Exit::Success);
     }
-    match &planned.up {
-        None => println_safe("no differences: nothing to write"),
-        Some(up) => {
-            for line in &planned.changes {
-                println_safe(&format!("  {line}"));
+    if planned.migrations.is_empty() {
+        println_safe("no differences: nothing to write");
+        return Ok(Exit::Success);
+    }
+    for line in &planned.changes {
+        println_safe(&format!("  {line}"));
+    }
+    for written in &planned.migrations {
+        let role = match written.role {
+            MigrationRole::Single => "",
+            MigrationRole::Expand => " (expand: adds the new shape, keeps the old one working)",
+            MigrationRole::Contract => {
+                " (contract: drops the old shape; applied only by `migrate up --contract`)"
             }
-            println_safe(&format!("wrote {}", up.display()));
-            match &planned.down {
-                Some(down) => println_safe(&format!("wrote {}", down.display())),
-                None => println_safe(
-                    "no down script: the migration is marked irreversible (it deletes data)",
-                ),
-            }
+        };
+        println_safe(&format!("wrote {}{role}", written.up.display()));
+        match &written.down {
+            Some(down) => println_safe(&format!("wrote {}", down.display())),
+            None => println_safe(&format!(
+                "no down script for {}: marked irreversible (it deletes data; `migrate up` requires a verified backup)",
+                written.up.display()
+            )),
         }
     }
     Ok(Exit::Success)

@@ -19,10 +19,15 @@
 //! reads; SQLite refuses to rename a table over a view of a dropped one) are dropped before it
 //! and created again, from the new schema, with the views.
 
+mod contract;
 mod mysql;
 mod objects;
 mod postgres;
 mod sqlite;
+
+pub use contract::{
+    ColumnSync, ExpandContract, expand_contract, sync_statements, unsync_statements,
+};
 
 use crate::diff::{Change, Diff, classify};
 use crate::render::views_in_dependency_order;

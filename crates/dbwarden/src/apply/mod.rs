@@ -124,6 +124,13 @@ pub async fn apply(
         })
         .filter(|m| options.to.is_none_or(|to| m.version <= to))
         .collect();
+    // Like `migrate up`: a contract step runs only when asked for, and nothing after it.
+    let mut pending = pending;
+    if !options.run.contract
+        && let Some(held) = pending.iter().position(|m| m.up.directives.contract)
+    {
+        pending.truncate(held);
+    }
     let info = runner.engine().server_info().await?;
     report.step(
         "detect",

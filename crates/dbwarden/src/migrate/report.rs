@@ -64,8 +64,10 @@ pub struct UpReport {
     pub target: String,
     /// Applied in this run, in order.
     pub applied: Vec<AppliedMigration>,
-    /// Pending migrations left after the run (beyond `--to`).
+    /// Pending migrations left after the run (beyond `--to`, or after a held contract step).
     pub remaining: usize,
+    /// The `-- dbwarden:contract` migration the run stopped before (without `--contract`).
+    pub held_contract: Option<String>,
     /// Wall time of the whole run.
     pub duration_ms: u64,
 }

@@ -35,6 +35,10 @@ pub struct RunOptions {
     pub lint: Option<dbwarden_lint::LintConfig>,
     /// Whether destructive statements need a verified backup covering their tables.
     pub backup: BackupRequirement,
+    /// Apply `-- dbwarden:contract` migrations too. Without it, `up` stops before the first
+    /// pending one: a contract step drops the old shape, which only the user can know no
+    /// running code still uses.
+    pub contract: bool,
 }
 
 impl Default for RunOptions {
@@ -45,6 +49,7 @@ impl Default for RunOptions {
             resume: false,
             lint: Some(dbwarden_lint::LintConfig::default()),
             backup: BackupRequirement::Enforce(None),
+            contract: false,
         }
     }
 }
@@ -385,8 +390,18 @@ impl Runner {
         )))
     }
 
-    /// Pending migrations (not in the history) up to `to`.
+    /// Pending migrations (not in the history) up to `to`, stopping before the first contract
+    /// migration unless contract steps were asked for.
     fn pending(&self, rows: &[HistoryRow], to: Option<u64>) -> Vec<Migration> {
+        let mut pending = self.pending_through(rows, to);
+        if let Some(held) = self.held_contract(&pending) {
+            pending.truncate(held);
+        }
+        pending
+    }
+
+    /// Every pending migration up to `to`, contract steps included.
+    fn pending_through(&self, rows: &[HistoryRow], to: Option<u64>) -> Vec<Migration> {
         let done: HashSet<u64> = rows.iter().map(|r| r.version).collect();
         self.set
             .migrations
@@ -395,6 +410,14 @@ impl Runner {
             .filter(|m| to.is_none_or(|t| m.version <= t))
             .cloned()
             .collect()
+    }
+
+    /// The index in `pending` of the first contract migration that this run holds back.
+    fn held_contract(&self, pending: &[Migration]) -> Option<usize> {
+        if self.options.contract {
+            return None;
+        }
+        pending.iter().position(|m| m.up.directives.contract)
     }
 
     /// Every refusal that applies to the pending migrations, checked before any of them runs.
@@ -532,8 +555,13 @@ impl Runner {
             },
             None => None,
         };
+        let through = self.pending_through(&rows, to);
+        let held_contract = self
+            .held_contract(&through)
+            .and_then(|i| through.get(i))
+            .map(Migration::label);
         let pending = self.pending(&rows, to);
-        let remaining = self.pending(&rows, None).len() - pending.len();
+        let remaining = self.pending_through(&rows, None).len() - pending.len();
         self.check_pending(&pending, &rows)?;
         if let BackupRequirement::Enforce(cover) = &self.options.backup {
             let mut to_check: Vec<Migration> = pending.clone();
@@ -578,6 +606,7 @@ impl Runner {
             target: self.target.clone(),
             applied,
             remaining,
+            held_contract,
             duration_ms: millis(started.elapsed()),
         })
     }
