@@ -10,6 +10,7 @@ pub mod diff;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod version;
 
 pub use dialect::{Dialect, quote_ident, quote_literal};
 pub use model::*;

@@ -326,18 +326,31 @@ async fn table_size(engine: &mut dyn Engine, name: &TableName) -> Size {
             (rows.is_some() || bytes.is_some()).then_some((rows, bytes))
         }
         Dialect::Sqlite => {
-            let sql = format!(
-                "SELECT count(*) FROM {}",
-                quote_ident(Dialect::Sqlite, &table.name)
-            );
-            let rows = engine.query(&sql, &[]).await.ok()?;
-            let count = match rows.first().and_then(|row| row.first()) {
-                Some(Value::Int(count)) => u64::try_from(*count).ok(),
-                _ => None,
-            };
+            let count = sqlite_count(engine, &table).await?;
             let bytes = engine.table_bytes(&table).await.ok().flatten();
-            Some((count, bytes))
+            Some((Some(count), bytes))
         }
+    }
+}
+
+/// Rows of `table`: the catalog's estimate, or on SQLite, which keeps none, an exact count.
+/// `None` when the table does not exist or its size cannot be read.
+pub(crate) async fn table_rows(engine: &mut dyn Engine, table: &QualifiedName) -> Option<u64> {
+    match engine.dialect() {
+        Dialect::Sqlite => sqlite_count(engine, table).await,
+        Dialect::Postgres | Dialect::Mysql => engine.estimated_rows(table).await.ok().flatten(),
+    }
+}
+
+async fn sqlite_count(engine: &mut dyn Engine, table: &QualifiedName) -> Option<u64> {
+    let sql = format!(
+        "SELECT count(*) FROM {}",
+        quote_ident(Dialect::Sqlite, &table.name)
+    );
+    let rows = engine.query(&sql, &[]).await.ok()?;
+    match rows.first().and_then(|row| row.first()) {
+        Some(Value::Int(count)) => u64::try_from(*count).ok(),
+        _ => None,
     }
 }
 

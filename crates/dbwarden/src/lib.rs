@@ -11,6 +11,7 @@ pub mod demo;
 pub mod detect;
 pub mod events;
 pub mod impact;
+pub mod live_facts;
 pub mod migrate;
 pub mod planner;
 pub mod rename_comments;

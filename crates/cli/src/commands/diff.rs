@@ -5,8 +5,9 @@ use crate::cli::GlobalArgs;
 use crate::exit::{Exit, Failure};
 use crate::output::{Style, paint, print_json, println_safe};
 use dbwarden::config::resolve_database_url;
-use dbwarden::core::diff::{Change, Classification, RenameHints, Safety, classify, diff};
+use dbwarden::core::diff::{Change, Classification, Dependent, RenameHints, Safety, diff};
 use dbwarden::engine::ConnectionUrl;
+use dbwarden::live_facts::{LiveFacts, live_facts};
 use dbwarden::schema_source::{SchemaSource, SourceError, load_schema};
 use serde::Serialize;
 
@@ -24,6 +25,9 @@ struct ClassifiedChange<'a> {
     summary: String,
     classification: Classification,
     lock: String,
+    /// The catalog's estimate of the rows of the table it touches, from a live `--from`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rows_affected: Option<u64>,
 }
 
 /// `--rename` hints plus the `-- dbwarden:renamed-from` comments of the desired SQL.
@@ -100,16 +104,31 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
         .map_err(source_failure)?;
     let dialect = to_schema.dialect;
     let result = diff(&from_schema, &to_schema, &hints);
+    // A live database being changed tells its release (locks differ between releases) and
+    // its tables' sizes.
+    let facts = match &from {
+        SchemaSource::Database(url) if !result.is_empty() => {
+            live_facts(url, &result).await.map_err(|e| {
+                Failure::new(
+                    Exit::Failure,
+                    "database",
+                    format!("cannot read the server version and table sizes of --from: {e}"),
+                )
+            })?
+        }
+        _ => LiveFacts::default(),
+    };
     let classified: Vec<ClassifiedChange> = result
         .changes
         .iter()
         .map(|change| {
-            let classification = classify(change, dialect);
+            let classification = facts.classify(change, dialect);
             ClassifiedChange {
                 change,
                 summary: change.summary(),
                 lock: classification.lock.describe(),
                 classification,
+                rows_affected: facts.rows_affected(change),
             }
         })
         .collect();
@@ -124,6 +143,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
             "from": from.describe(),
             "to": to.describe(),
             "database": dialect.name(),
+            "server_version": facts.version.map(|v| v.to_string()),
             "changes": classified,
             "rename_suspects": result.rename_suspects,
             "unused_hints": result.unused_hints,
@@ -134,7 +154,9 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
         "{} → {} ({})",
         from.describe(),
         to.describe(),
-        dialect.name()
+        facts
+            .version
+            .map_or_else(|| dialect.name().to_string(), |v| v.to_string())
     ));
     if result.is_empty() {
         println_safe("no differences");
@@ -164,13 +186,22 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
             } else {
                 ""
             };
+            let rows = c
+                .rows_affected
+                .map(|n| format!(", ~{n} rows"))
+                .unwrap_or_default();
             println_safe(&format!(
-                "  {:<12} {}  [{}{rewrite}]",
+                "  {:<12} {}  [{}{rewrite}{rows}]",
                 paint(word, style, false),
                 c.summary,
                 c.lock
             ));
             println_safe(&format!("               {}", c.classification.reason));
+            let dependents = dependents_of(c.change);
+            if !dependents.is_empty() {
+                let names: Vec<String> = dependents.iter().map(describe_dependent).collect();
+                println_safe(&format!("               touches: {}", names.join(", ")));
+            }
         }
     }
     for s in &result.rename_suspects {
@@ -204,4 +235,34 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
         ));
     }
     Ok(exit)
+}
+
+/// What uses the dropped or changed object, as the diff found it in the old schema.
+fn dependents_of(change: &Change) -> &[Dependent] {
+    match change {
+        Change::DropTable { dependents, .. }
+        | Change::DropColumn { dependents, .. }
+        | Change::AlterColumn { dependents, .. } => dependents,
+        _ => &[],
+    }
+}
+
+fn describe_dependent(dependent: &Dependent) -> String {
+    let named = |kind: &str, name: &Option<String>| match name {
+        Some(name) => format!("{kind} {name}"),
+        None => format!("unnamed {kind}"),
+    };
+    match dependent {
+        Dependent::PrimaryKey => "primary key".into(),
+        Dependent::Unique { name } => named("unique constraint", name),
+        Dependent::ForeignKey { name } => named("foreign key", name),
+        Dependent::ReferencedBy { table, name } => match name {
+            Some(name) => format!("foreign key {name} of {table}"),
+            None => format!("a foreign key of {table}"),
+        },
+        Dependent::Check { name } => named("check", name),
+        Dependent::Index { name } => format!("index {name}"),
+        Dependent::GeneratedColumn { name } => format!("generated column {name}"),
+        Dependent::View { name } => format!("view {name}"),
+    }
 }

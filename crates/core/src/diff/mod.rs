@@ -59,7 +59,7 @@ use serde::{Deserialize, Serialize};
 
 pub use change::{Change, ColumnChanges, ColumnPosition, CommentTarget, Dependent};
 pub use classify::{
-    Classification, LockInfo, MysqlAlgorithm, MysqlLock, PgLockMode, Safety, classify,
+    Classification, LockInfo, MysqlAlgorithm, MysqlLock, PgLockMode, Safety, classify, classify_on,
 };
 pub use rename::{ColumnRename, DiffError, RenameHints, RenameSuspect, TableRename, UnusedHint};
 

@@ -1449,16 +1449,5 @@ async fn dry_run_statements(
 pub(crate) fn lint_target(
     info: &dbwarden_engine::ServerInfo,
 ) -> Option<dbwarden_lint::TargetVersion> {
-    let number: String = info
-        .version
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.')
-        .collect();
-    let engine = match (info.dialect, info.product.as_str()) {
-        (Dialect::Mysql, "MariaDB") => "mariadb",
-        (Dialect::Mysql, _) => "mysql",
-        (Dialect::Postgres, _) => "postgres",
-        (Dialect::Sqlite, _) => "sqlite",
-    };
-    dbwarden_lint::TargetVersion::parse(&format!("{engine}:{number}"), info.dialect).ok()
+    dbwarden_lint::TargetVersion::of_server(info.dialect, &info.product, &info.version)
 }

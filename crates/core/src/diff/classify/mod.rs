@@ -3,18 +3,21 @@
 //!
 //! The rules follow the engines' manuals for the releases dbwarden supports: PostgreSQL 11+,
 //! MySQL 8.0.29+ and MariaDB 10.4+, SQLite 3.35+. Where an older release behaves worse, the
-//! reason says so. Classification sees one change alone; row counts and catalog estimates
-//! are for the caller, which has a connection.
+//! reason says so, and [`classify_on`] applies the known server's release (`versions.rs`).
+//! Classification sees one change alone; row counts and catalog estimates are for the caller,
+//! which has a connection.
 
 mod mysql;
 mod postgres;
 mod safety;
 mod sqlite;
+mod versions;
 
 use serde::{Deserialize, Serialize};
 
 use super::{Change, ColumnChanges};
 use crate::Dialect;
+use crate::version::TargetVersion;
 
 /// Whether a change can hurt code or data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -223,12 +226,25 @@ pub struct Classification {
 
 /// Classifies `change` for `dialect`. See the [module docs](self) for the releases assumed.
 pub fn classify(change: &Change, dialect: Dialect) -> Classification {
+    classify_on(change, dialect, None)
+}
+
+/// Classifies `change` for `dialect` on a server of `version` (as [`classify`] when unknown):
+/// an older release may rewrite where a current one changes only metadata.
+pub fn classify_on(
+    change: &Change,
+    dialect: Dialect,
+    version: Option<&TargetVersion>,
+) -> Classification {
     let verdict = safety::verdict(change, dialect);
-    let mechanics = match dialect {
+    let mut mechanics = match dialect {
         Dialect::Postgres => postgres::mechanics(change),
         Dialect::Mysql => mysql::mechanics(change),
         Dialect::Sqlite => sqlite::mechanics(change),
     };
+    if let Some(version) = version {
+        mechanics = versions::on_version(change, mechanics, version);
+    }
     let mut reason = format!("{}; {}.", verdict.why, mechanics.why);
     if let Some(first) = reason.get(..1) {
         reason = first.to_uppercase() + &reason[1..];

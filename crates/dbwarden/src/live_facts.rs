@@ -1,0 +1,70 @@
+//! What a live database adds to a diff: the server's release, so that each change is
+//! classified for it ([`classify_on`]), and the catalog's row estimate of each table a change
+//! touches, so that a reader sees which changes hit big tables.
+
+use dbwarden_core::diff::{Change, Classification, Diff, classify_on};
+use dbwarden_core::version::TargetVersion;
+use dbwarden_core::{Dialect, QualifiedName};
+use dbwarden_engine::{ConnectionUrl, EngineError};
+use std::collections::BTreeMap;
+
+/// Facts read from the database a diff starts from.
+#[derive(Debug, Clone, Default)]
+pub struct LiveFacts {
+    /// The server's release, when it could be read.
+    pub version: Option<TargetVersion>,
+    /// Estimated rows per table (by its name in the diff's new schema), where the catalog
+    /// keeps an estimate (exact counts on SQLite, which keeps none).
+    pub rows: BTreeMap<QualifiedName, u64>,
+}
+
+impl LiveFacts {
+    /// Classifies `change` for the live server's release.
+    pub fn classify(&self, change: &Change, dialect: Dialect) -> Classification {
+        classify_on(change, dialect, self.version.as_ref())
+    }
+
+    /// The estimated rows of the existing table `change` touches.
+    pub fn rows_affected(&self, change: &Change) -> Option<u64> {
+        if matches!(change, Change::CreateTable { .. }) {
+            return None;
+        }
+        change.table().and_then(|t| self.rows.get(t).copied())
+    }
+}
+
+/// Reads the facts for `diff` from `url`, the database the diff starts from.
+pub async fn live_facts(url: &ConnectionUrl, diff: &Diff) -> Result<LiveFacts, EngineError> {
+    let mut engine = dbwarden_engine::connect(url).await?;
+    let info = engine.server_info().await?;
+    let mut facts = LiveFacts {
+        version: TargetVersion::of_server(info.dialect, &info.product, &info.version),
+        rows: BTreeMap::new(),
+    };
+    // Changes name tables by their new name; the live database still has the old one.
+    let old_names: BTreeMap<&QualifiedName, &QualifiedName> = diff
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::RenameTable { from, to } => Some((to, from)),
+            _ => None,
+        })
+        .collect();
+    for change in &diff.changes {
+        if matches!(change, Change::CreateTable { .. }) {
+            continue;
+        }
+        let Some(table) = change.table() else {
+            continue;
+        };
+        if facts.rows.contains_key(table) {
+            continue;
+        }
+        let live_name = old_names.get(table).copied().unwrap_or(table);
+        // A table the database does not have (or cannot size) just has no estimate.
+        if let Some(rows) = crate::impact::table_rows(engine.as_mut(), live_name).await {
+            facts.rows.insert(table.clone(), rows);
+        }
+    }
+    Ok(facts)
+}
