@@ -126,17 +126,22 @@ pub async fn apply(
         .collect();
     // Like `migrate up`: a contract step runs only when asked for, and nothing after it.
     let mut pending = pending;
+    let mut held = String::new();
     if !options.run.contract
-        && let Some(held) = pending.iter().position(|m| m.up.directives.contract)
+        && let Some(at) = pending.iter().position(|m| m.up.directives.contract)
     {
-        pending.truncate(held);
+        held = format!(
+            "; stopped before {}, a contract migration: run with --contract once no deployed code uses the old shape",
+            pending[at].label()
+        );
+        pending.truncate(at);
     }
     let info = runner.engine().server_info().await?;
     report.step(
         "detect",
         StepStatus::Ok,
         format!(
-            "{} {} ({}), {} pending migration(s)",
+            "{} {} ({}), {} pending migration(s){held}",
             info.product,
             info.version,
             info.database,
