@@ -391,7 +391,7 @@ async fn dropped_column_is_split_into_expand_and_contract(server: Server) {
     project
         .run(&["migrate", "status"])
         .assert_code(0)
-        .assert_stdout_mentions(&["0003"]);
+        .assert_stdout_mentions(&["0003", "contract migration", "--contract"]);
 
     // The contract step destroys data: it needs a verified backup of the table.
     project
