@@ -429,10 +429,27 @@ async fn dropped_column_is_split_into_expand_and_contract(server: Server) {
         ])
         .assert_code(0);
     assert_eq!(probe.count("customers").await, 3);
-    // The backup holds what the contract step dropped.
+    // The backup holds what the contract step dropped, and brings it back.
     project
         .run(&["backup", "verify", "customers.dbwb"])
         .assert_code(0);
+    project
+        .run(&[
+            "backup",
+            "restore",
+            "customers.dbwb",
+            "--table",
+            "customers",
+            "--force",
+        ])
+        .assert_code(0);
+    assert_eq!(
+        probe
+            .scalar("SELECT COUNT(*) FROM customers WHERE legacy_code IN ('A-1', 'B-2')")
+            .await,
+        2
+    );
+    assert_eq!(probe.count("customers").await, 3);
 }
 
 on_every_engine!(dropped_column_is_split_into_expand_and_contract);

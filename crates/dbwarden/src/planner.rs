@@ -362,7 +362,7 @@ fn write_split(
     push_lines(&mut header, &contract.lines);
     header.push_str("Apply with `dbwarden migrate up --contract` once no deployed code reads or writes the old shape.\n");
     if split.loses_data {
-        header.push_str("Irreversible: it deletes data that a down script could not bring back; `migrate up` requires a verified backup of the tables it drops from (--backup FILE).\n");
+        header.push_str("Irreversible: it deletes data that a down script could not bring back, so it has none; `migrate up` requires a verified backup of the tables it drops from (--backup FILE), and `dbwarden backup restore FILE --table TABLE` brings dropped columns and tables back with their rows.\n");
     }
     let allow = Allowances {
         destructive: Some(
