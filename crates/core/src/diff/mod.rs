@@ -63,6 +63,9 @@ pub use classify::{
 };
 pub use rename::{ColumnRename, DiffError, RenameHints, RenameSuspect, TableRename, UnusedHint};
 
+/// What uses a column, for planners that must drop and recreate it around a change.
+pub(crate) use dependents::column_dependents;
+
 use crate::Schema;
 
 /// The result of [`diff`].

@@ -29,9 +29,9 @@ pub use contract::{
     ColumnSync, ExpandContract, expand_contract, sync_statements, unsync_statements,
 };
 
-use crate::diff::{Change, Diff, classify};
+use crate::diff::{Change, Dependent, Diff, classify};
 use crate::render::views_in_dependency_order;
-use crate::{Dialect, QualifiedName, Schema, View, quote_literal};
+use crate::{Dialect, ForeignKey, QualifiedName, Schema, Table, View, quote_literal};
 
 /// The statements that turn one schema into another, in the order they run.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -152,6 +152,15 @@ pub(crate) struct Planner<'a> {
     bounced_views: Vec<QualifiedName>,
     /// Views of `from` that no longer exist: dropped by the diff or by this planner.
     gone_views: Vec<QualifiedName>,
+    /// Checks and indexes this planner dropped around a change, as (table's old name, name).
+    dropped_table_parts: Vec<(QualifiedName, String)>,
+    /// Changes whose statements an earlier change's statement already carries out.
+    taken_over: Vec<usize>,
+    /// Foreign keys this planner dropped around a change, as (table's old name, key name).
+    bounced_foreign_keys: Vec<(QualifiedName, String)>,
+    /// PostgreSQL: steps adding an enum label, with the label as a literal, to run outside the
+    /// transaction when a later step uses the label.
+    enum_labels_added: Vec<(usize, String)>,
     /// SQLite: tables whose changes all need the 12-step rebuild.
     needs_rebuild: Vec<QualifiedName>,
     /// SQLite: tables already rebuilt, which covers their remaining changes.
@@ -182,6 +191,10 @@ impl<'a> Planner<'a> {
             after_tables: Vec::new(),
             bounced_views: Vec::new(),
             gone_views: Vec::new(),
+            dropped_table_parts: Vec::new(),
+            taken_over: Vec::new(),
+            bounced_foreign_keys: Vec::new(),
+            enum_labels_added: Vec::new(),
             needs_rebuild,
             rebuilt: Vec::new(),
             rebuild_changes: Vec::new(),
@@ -197,10 +210,12 @@ impl<'a> Planner<'a> {
             if at >= self.tables_done_at {
                 self.flush_views(at, true);
             }
-            match self.dialect {
-                Dialect::Postgres => postgres::render(&mut self, change)?,
-                Dialect::Mysql => mysql::render(&mut self, change)?,
-                Dialect::Sqlite => sqlite::render(&mut self, change)?,
+            if !self.taken_over.contains(&at) {
+                match self.dialect {
+                    Dialect::Postgres => postgres::render(&mut self, change)?,
+                    Dialect::Mysql => mysql::render(&mut self, change)?,
+                    Dialect::Sqlite => sqlite::render(&mut self, change)?,
+                }
             }
             if at >= self.tables_done_at {
                 self.flush_views(at + 1, true);
@@ -208,6 +223,16 @@ impl<'a> Planner<'a> {
         }
         self.flush_after_tables();
         self.flush_views(self.changes.len(), false);
+        for (at, literal) in &self.enum_labels_added {
+            // PostgreSQL refuses a label added in the same transaction ("unsafe use of new
+            // value"; manual, "ALTER TYPE"): committed on its own, it can be used.
+            if self.steps[at + 1..]
+                .iter()
+                .any(|s| s.sql.contains(literal.as_str()))
+            {
+                self.steps[*at].transactional = false;
+            }
+        }
         if let (Some(&first), Some(&last)) =
             (self.rebuild_changes.first(), self.rebuild_changes.last())
         {
@@ -316,6 +341,193 @@ impl<'a> Planner<'a> {
             .unwrap_or_else(|| table.clone())
     }
 
+    /// Records that the check or index `part` of `table` (an old name) is dropped here, ahead
+    /// of a change it would block; false when it already was.
+    pub(crate) fn drop_table_part_around(&mut self, table: &QualifiedName, part: &str) -> bool {
+        let key = (table.clone(), part.to_owned());
+        if self.dropped_table_parts.contains(&key) {
+            return false;
+        }
+        self.dropped_table_parts.push(key);
+        true
+    }
+
+    /// Whether the check or index `part` of `table` (a new name) was dropped ahead of another
+    /// change, so its own drop has nothing left to do.
+    pub(crate) fn dropped_around(&self, table: &QualifiedName, part: &str) -> bool {
+        let old = self.old_table_name(table);
+        self.dropped_table_parts
+            .iter()
+            .any(|(t, p)| t == &old && p == part)
+    }
+
+    /// Whether the diff keeps the check or index `part` of `table` (an old name) as it is: it
+    /// neither drops nor changes it, nor drops the table.
+    pub(crate) fn diff_keeps(&self, table: &QualifiedName, part: &str) -> bool {
+        let now = self.new_table_name(table);
+        !self.changes.iter().any(|c| match c {
+            Change::DropCheck { table: t, check } => {
+                t == &now && check.name.as_deref() == Some(part)
+            }
+            Change::DropIndex { table: t, index } => t == &now && index.name == part,
+            Change::DropTable { table: t, .. } => &t.name == table,
+            _ => false,
+        })
+    }
+
+    /// Records that the statement being written also carries out the later change at `at`,
+    /// which then writes nothing of its own.
+    pub(crate) fn take_over(&mut self, at: usize) {
+        self.taken_over.push(at);
+    }
+
+    /// Whether an earlier statement carries out the change at `at`.
+    pub(crate) fn is_taken_over(&self, at: usize) -> bool {
+        self.taken_over.contains(&at)
+    }
+
+    /// The index of the change being rendered.
+    pub(crate) fn current(&self) -> usize {
+        self.current
+    }
+
+    /// `ALTER TYPE ... ADD VALUE` for `label`: in the transaction unless a later step of the
+    /// plan names the label.
+    pub(crate) fn push_enum_label(&mut self, sql: String, label: &str) {
+        self.enum_labels_added
+            .push((self.steps.len(), quote_literal(self.dialect, label)));
+        self.push(sql);
+    }
+
+    /// Foreign keys of the old schema that still exist at this point of the plan (the diff
+    /// drops the keys it removes or changes before any other table change) and that `uses`
+    /// selects, with their tables.
+    pub(crate) fn existing_foreign_keys(
+        &self,
+        uses: impl Fn(&Table, &ForeignKey) -> bool,
+    ) -> Vec<(&'a Table, &'a ForeignKey)> {
+        let Some((from, _)) = self.schemas else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for table in &from.tables {
+            let now = self.new_table_name(&table.name);
+            for foreign_key in &table.foreign_keys {
+                let dropped_by_diff = self.changes.iter().any(|c| {
+                    matches!(c, Change::DropForeignKey { table: t, foreign_key: fk }
+                        if t == &now && fk.name == foreign_key.name)
+                });
+                let bounced = foreign_key.name.as_ref().is_some_and(|n| {
+                    self.bounced_foreign_keys
+                        .iter()
+                        .any(|(t, k)| t == &table.name && k == n)
+                });
+                let table_gone = self.changes[..self.current].iter().any(
+                    |c| matches!(c, Change::DropTable { table: t, .. } if t.name == table.name),
+                );
+                if !dropped_by_diff && !bounced && !table_gone && uses(table, foreign_key) {
+                    found.push((table, foreign_key));
+                }
+            }
+        }
+        found
+    }
+
+    /// Drops `keys` (from [`Planner::existing_foreign_keys`]) before a change they would
+    /// block, and adds those the new schema still has back once every table exists.
+    pub(crate) fn drop_foreign_keys_around(
+        &mut self,
+        keys: Vec<(&'a Table, &'a ForeignKey)>,
+    ) -> Result<(), PlanError> {
+        for (table, foreign_key) in keys {
+            let Some(key_name) = foreign_key.name.clone() else {
+                return Err(self.unsupported(format!(
+                    "an unnamed foreign key of {} depends on this change and cannot be dropped around it",
+                    table.name
+                )));
+            };
+            // Tables are renamed before any key or column changes.
+            let now = self.new_table_name(&table.name);
+            let drop = match self.dialect {
+                Dialect::Mysql => "DROP FOREIGN KEY",
+                Dialect::Postgres | Dialect::Sqlite => "DROP CONSTRAINT",
+            };
+            self.push(format!(
+                "ALTER TABLE {} {drop} {}",
+                now.quoted(self.dialect),
+                crate::quote_ident(self.dialect, &key_name)
+            ));
+            self.bounced_foreign_keys
+                .push((table.name.clone(), key_name.clone()));
+            let again = self
+                .schemas
+                .and_then(|(_, to)| to.table(&now))
+                .and_then(|t| {
+                    t.foreign_keys
+                        .iter()
+                        .find(|fk| fk.name.as_deref() == Some(key_name.as_str()))
+                });
+            if let Some(again) = again
+                && let Some(add) = objects::add_foreign_key(self.dialect, &now, again)
+            {
+                if self.dialect == Dialect::Postgres {
+                    // As for a new key on an existing table: brief lock, then validation.
+                    self.after_tables_exist(format!("{add} NOT VALID"));
+                    self.after_tables_exist(format!(
+                        "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+                        now.quoted(self.dialect),
+                        crate::quote_ident(self.dialect, &key_name)
+                    ));
+                } else {
+                    self.after_tables_exist(add);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The old name of column `column` (a new name) of `table` (a new name).
+    pub(crate) fn old_column_name(&self, table: &QualifiedName, column: &str) -> String {
+        self.changes
+            .iter()
+            .find_map(|c| match c {
+                Change::RenameColumn { table: t, from, to } if t == table && to == column => {
+                    Some(from.clone())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| column.to_owned())
+    }
+
+    /// Foreign keys into the table being dropped from tables that this diff drops after it,
+    /// as (referencing table, key name): they would make `DROP TABLE` fail. A kept table's
+    /// key into it has a drop change of its own earlier, and a table's own keys go with it.
+    pub(crate) fn keys_from_tables_dropped_later(
+        &self,
+        dependents: &[Dependent],
+    ) -> Vec<(QualifiedName, Option<String>)> {
+        let later = &self.changes[(self.current + 1).min(self.changes.len())..];
+        dependents
+            .iter()
+            .filter_map(|dependent| match dependent {
+                Dependent::ReferencedBy { table, name }
+                    if later.iter().any(
+                        |c| matches!(c, Change::DropTable { table: t, .. } if &t.name == table),
+                    ) =>
+                {
+                    Some((table.clone(), name.clone()))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The table called `table` (a new name) in the old schema, when the planner has it.
+    pub(crate) fn old_table(&self, table: &QualifiedName) -> Option<&'a Table> {
+        let (from, _) = self.schemas?;
+        from.table(&self.old_table_name(table))
+    }
+
     /// Views of the old schema that still exist now and read `table` (a new name).
     pub(crate) fn views_reading(&self, table: &QualifiedName) -> Vec<QualifiedName> {
         let Some((from, _)) = self.schemas else {
@@ -407,6 +619,7 @@ impl<'a> Planner<'a> {
             }
             self.push_all(objects::view_statements(self.dialect, view));
             self.bounced_views.retain(|v| v != &view.name);
+            self.gone_views.retain(|v| v != &view.name);
         }
         // Dropped views that the new schema does not have stay dropped.
         self.bounced_views
@@ -427,32 +640,39 @@ impl<'a> Planner<'a> {
     pub(crate) fn create_view(&mut self, view: &View) {
         self.bounced_views.retain(|v| v != &view.name);
         self.push_all(objects::view_statements(self.dialect, view));
+        self.gone_views.retain(|v| v != &view.name);
     }
 
-    /// The view's new body. PostgreSQL and MySQL replace it in place (PostgreSQL only while
-    /// the old columns stay the same, in the same order); SQLite has no `OR REPLACE`.
-    pub(crate) fn replace_view(&mut self, to: &View) {
-        let was_dropped = self.bounced_views.contains(&to.name);
-        self.bounced_views.retain(|v| v != &to.name);
+    /// The view's new body. MySQL replaces it in place whatever its columns become.
+    /// PostgreSQL's `CREATE OR REPLACE VIEW` refuses to rename, retype or remove a column
+    /// (manual, "CREATE VIEW"), which the model cannot foresee, and SQLite has no `OR
+    /// REPLACE`: there the view is dropped, with the views reading it, and created again
+    /// (the readers from the new schema, once it exists). A view already dropped around an
+    /// earlier change is only created.
+    pub(crate) fn replace_view(&mut self, to: &View) -> Result<(), PlanError> {
+        let dropped = self.bounced_views.contains(&to.name) || !self.view_exists(&to.name);
         let statements = objects::view_statements(self.dialect, to);
         match self.dialect {
-            Dialect::Postgres | Dialect::Mysql => {
+            Dialect::Mysql if !dropped => {
                 for (i, sql) in statements.into_iter().enumerate() {
                     if i == 0 {
                         self.push(sql.replacen("CREATE VIEW", "CREATE OR REPLACE VIEW", 1));
-                    } else if was_dropped {
-                        // The comment went with the dropped view; an unchanged one has it.
-                        self.push(sql);
                     }
                 }
             }
-            Dialect::Sqlite => {
-                if !was_dropped {
+            _ => {
+                if !dropped && self.schemas.is_none() {
+                    // Without the schemas no reader can be found; the view alone goes.
                     self.push(drop_view_sql(self.dialect, &to.name));
+                } else if !dropped {
+                    self.drop_views_around(vec![to.name.clone()])?;
                 }
                 self.push_all(statements);
             }
         }
+        self.bounced_views.retain(|v| v != &to.name);
+        self.gone_views.retain(|v| v != &to.name);
+        Ok(())
     }
 
     /// Whether SQLite must rebuild `table` for its changes in this diff.

@@ -4,7 +4,7 @@
 use super::{PlanError, Planner, comment_literal, objects};
 use crate::diff::{Change, ColumnChanges, CommentTarget, Dependent};
 use crate::{
-    Column, Dialect, EnumType, Identity, QualifiedName, Sequence, quote_ident, quote_literal,
+    Column, Dialect, EnumType, Identity, QualifiedName, Sequence, Table, quote_ident, quote_literal,
 };
 
 const D: Dialect = Dialect::Postgres;
@@ -44,7 +44,8 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
             before,
         } => {
             // Allowed in a transaction since PostgreSQL 12, but the new label cannot be used
-            // before the transaction commits ("unsafe use of new value").
+            // before the transaction commits ("unsafe use of new value"): the planner runs it
+            // outside the transaction when a later step uses it.
             let mut sql = format!(
                 "ALTER TYPE {} ADD VALUE {}",
                 name(enum_name),
@@ -53,7 +54,7 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
             if let Some(before) = before {
                 sql.push_str(&format!(" BEFORE {}", quote_literal(D, before)));
             }
-            p.push(sql);
+            p.push_enum_label(sql, value);
         }
         Change::RecreateEnum { from, to } => recreate_enum(p, from, to)?,
         Change::CreateSequence { sequence } => {
@@ -63,7 +64,10 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
             }
         }
         Change::DropSequence { sequence } => {
-            p.push(format!("DROP SEQUENCE {}", name(&sequence.name)));
+            // A sequence owned by a column goes with it (serial columns).
+            if !owner_dropped(p, sequence) {
+                p.push(format!("DROP SEQUENCE {}", name(&sequence.name)));
+            }
         }
         Change::AlterSequence { from, to } => alter_sequence(p, from, to),
         Change::CreateTable { table } => {
@@ -76,6 +80,9 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         }
         Change::DropTable { table, dependents } => {
             p.drop_views_around(view_dependents(dependents))?;
+            for (other, key) in p.keys_from_tables_dropped_later(dependents) {
+                drop_constraint(p, &other, key.as_deref())?;
+            }
             p.push(format!("DROP TABLE {}", name(&table.name)));
         }
         Change::RenameTable { from, to } => {
@@ -147,6 +154,9 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
             column_list(&primary_key.columns)
         )),
         Change::DropPrimaryKey { table, primary_key } => {
+            if let Some(old) = p.old_table(table).and_then(|t| t.primary_key.as_ref()) {
+                p.drop_foreign_keys_around(foreign_keys_relying_on(p, table, &old.columns))?;
+            }
             drop_constraint(p, table, primary_key.name.as_deref())?
         }
         Change::AddUnique { table, unique } => match &unique.name {
@@ -173,7 +183,15 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
                 column_list(&unique.columns)
             )),
         },
-        Change::DropUnique { table, unique } => drop_constraint(p, table, unique.name.as_deref())?,
+        Change::DropUnique { table, unique } => {
+            let old = p
+                .old_table(table)
+                .and_then(|t| t.uniques.iter().find(|u| u.name == unique.name));
+            if let Some(old) = old {
+                p.drop_foreign_keys_around(foreign_keys_relying_on(p, table, &old.columns))?;
+            }
+            drop_constraint(p, table, unique.name.as_deref())?
+        }
         Change::AddForeignKey { table, foreign_key } => {
             let Some(sql) = objects::add_foreign_key(D, table, foreign_key) else {
                 return Err(p.unsupported("the renderer wrote no ADD FOREIGN KEY"));
@@ -192,7 +210,15 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
             );
             add_then_validate(p, table, check.name.as_deref(), sql);
         }
-        Change::DropCheck { table, check } => drop_constraint(p, table, check.name.as_deref())?,
+        Change::DropCheck { table, check } => {
+            if !check
+                .name
+                .as_deref()
+                .is_some_and(|n| p.dropped_around(table, n))
+            {
+                drop_constraint(p, table, check.name.as_deref())?
+            }
+        }
         Change::CreateIndex { table, index } => {
             let statements = objects::index_statements(D, table, index);
             let concurrently = !p.created_in_diff(table);
@@ -205,7 +231,11 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
                 }
             }
         }
+        Change::DropIndex { table, index } if p.dropped_around(table, &index.name) => {}
         Change::DropIndex { table, index } => {
+            if let Some(columns) = unique_columns(p, table, &index.name) {
+                p.drop_foreign_keys_around(foreign_keys_relying_on(p, table, &columns))?;
+            }
             // An index lives in its table's schema.
             let index_name = QualifiedName {
                 schema: table.schema.clone(),
@@ -215,7 +245,7 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         }
         Change::CreateView { view } => p.create_view(view),
         Change::DropView { view } => p.drop_view(view),
-        Change::ReplaceView { to, .. } => p.replace_view(to),
+        Change::ReplaceView { to, .. } => p.replace_view(to)?,
         Change::SetComment { target, to, .. } => {
             let object = match target {
                 CommentTarget::Namespace { name } => format!("SCHEMA {}", ident(name)),
@@ -231,6 +261,40 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         }
     }
     Ok(())
+}
+
+/// Foreign keys still in place that rely on the unique key of `table` (a new name) over
+/// `columns` (old names): PostgreSQL ties a foreign key to the unique index whose columns are
+/// exactly the referenced ones, and refuses to drop that index while the key exists.
+fn foreign_keys_relying_on<'a>(
+    p: &Planner<'a>,
+    table: &QualifiedName,
+    columns: &[String],
+) -> Vec<(&'a crate::Table, &'a crate::ForeignKey)> {
+    let old = p.old_table_name(table);
+    p.existing_foreign_keys(|_, fk| {
+        fk.referenced_table == old
+            && fk.referenced_columns.len() == columns.len()
+            && fk.referenced_columns.iter().all(|c| columns.contains(c))
+    })
+}
+
+/// The plain columns (old names) of `table`'s unique index `index_name` in the old schema,
+/// which a foreign key may rely on; `None` for other indexes.
+fn unique_columns(p: &Planner<'_>, table: &QualifiedName, index_name: &str) -> Option<Vec<String>> {
+    let index = p
+        .old_table(table)?
+        .indexes
+        .iter()
+        .find(|i| i.name == index_name && i.unique && i.predicate.is_none())?;
+    index
+        .parts
+        .iter()
+        .map(|part| match &part.key {
+            crate::IndexKey::Column(column) => Some(column.clone()),
+            crate::IndexKey::Expression(_) => None,
+        })
+        .collect()
 }
 
 fn definition(p: &Planner<'_>, column: &Column) -> Result<String, PlanError> {
@@ -299,6 +363,22 @@ fn add_then_validate(
     }
 }
 
+/// Whether the diff drops the column or table that owns `sequence`, which drops the sequence
+/// too (manual, "ALTER SEQUENCE ... OWNED BY").
+fn owner_dropped(p: &Planner<'_>, sequence: &Sequence) -> bool {
+    let Some((owner, owner_column)) = &sequence.owned_by else {
+        return false;
+    };
+    let owner_new_name = p.new_table_name(owner);
+    p.changes().iter().any(|change| match change {
+        Change::DropTable { table, .. } => &table.name == owner,
+        Change::DropColumn { table, column, .. } => {
+            table == &owner_new_name && &column.name == owner_column
+        }
+        _ => false,
+    })
+}
+
 fn owned_by(sequence: &Sequence) -> Option<String> {
     let (table, column) = sequence.owned_by.as_ref()?;
     Some(format!(
@@ -348,20 +428,26 @@ fn recreate_enum(p: &mut Planner<'_>, from: &EnumType, to: &EnumType) -> Result<
         name: format!("{}_dbw_old", from.name.name),
     };
     let spellings = type_spellings(&from.name);
-    let mut columns: Vec<(QualifiedName, &Column)> = Vec::new();
+    let mut columns: Vec<(&Table, &Column, bool)> = Vec::new();
     for table in &old_schema.tables {
         for column in &table.columns {
-            if spellings.contains(&column.data_type) {
-                columns.push((table.name.clone(), column));
+            if let Some(array) = enum_use(&column.data_type, &spellings) {
+                columns.push((table, column, array));
             }
         }
     }
     // Tables are renamed later in the plan, so they still have their old names here.
     let mut views = Vec::new();
-    for (table, _) in &columns {
-        views.extend(p.views_reading(&p.new_table_name(table)));
+    for (table, _, _) in &columns {
+        views.extend(p.views_reading(&p.new_table_name(&table.name)));
     }
     p.drop_views_around(views)?;
+    // Checks and index expressions or predicates compare the column with labels of the old
+    // type; once the column has the new type no operator matches, so they go first.
+    let mut readd = Vec::new();
+    for (table, column, _) in &columns {
+        readd.extend(drop_label_comparisons(p, old_schema, table, &column.name));
+    }
     p.push(format!(
         "ALTER TYPE {} RENAME TO {}",
         name(&from.name),
@@ -369,26 +455,113 @@ fn recreate_enum(p: &mut Planner<'_>, from: &EnumType, to: &EnumType) -> Result<
     ));
     p.push_all(objects::enum_statements(to));
     let new_type = name(&to.name);
-    for (table, column) in &columns {
+    for (table, column, array) in &columns {
         let alter = format!(
             "ALTER TABLE {} ALTER COLUMN {}",
-            name(table),
+            name(&table.name),
             ident(&column.name)
         );
         if column.default.is_some() {
             // The old default is typed with the old enum and cannot be cast automatically.
             p.push(format!("{alter} DROP DEFAULT"));
         }
+        let (text, target) = if *array {
+            ("text[]", format!("{new_type}[]"))
+        } else {
+            ("text", new_type.clone())
+        };
         p.push(format!(
-            "{alter} TYPE {new_type} USING {}::text::{new_type}",
+            "{alter} TYPE {target} USING {}::{text}::{target}",
             ident(&column.name)
         ));
-        if let Some(default) = new_default(p, new_schema, table, column, &spellings) {
+        if let Some(default) = new_default(p, new_schema, &table.name, column, &spellings) {
             p.push(format!("{alter} SET DEFAULT {default}"));
         }
     }
+    p.push_all(readd);
     p.push(format!("DROP TYPE {}", name(&retired)));
     Ok(())
+}
+
+/// Whether a column of type `data_type` uses the enum spelled one of `spellings`: `Some(false)`
+/// for the enum itself, `Some(true)` for an array of it.
+fn enum_use(data_type: &str, spellings: &[String]) -> Option<bool> {
+    if spellings.iter().any(|s| s == data_type) {
+        Some(false)
+    } else if let Some(element) = data_type.strip_suffix("[]")
+        && spellings.iter().any(|s| s == element)
+    {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// Drops the checks of `table` (old schema, old name) that name `column`, and its indexes
+/// with an expression or predicate naming it; returns the statements that add back those the
+/// diff keeps (the diff's own drop of the others is skipped later, see
+/// [`Planner::drop_table_part_around`]).
+fn drop_label_comparisons(
+    p: &mut Planner<'_>,
+    old_schema: &crate::Schema,
+    table: &Table,
+    column: &str,
+) -> Vec<String> {
+    let mut readd = Vec::new();
+    for dependent in crate::diff::column_dependents(old_schema, table, column) {
+        match dependent {
+            Dependent::Check {
+                name: Some(check_name),
+            } => {
+                let Some(check) = table
+                    .checks
+                    .iter()
+                    .find(|c| c.name.as_deref() == Some(check_name.as_str()))
+                else {
+                    continue;
+                };
+                if !p.drop_table_part_around(&table.name, &check_name) {
+                    continue;
+                }
+                p.push(format!(
+                    "ALTER TABLE {} DROP CONSTRAINT {}",
+                    name(&table.name),
+                    ident(&check_name)
+                ));
+                if p.diff_keeps(&table.name, &check_name) {
+                    readd.push(format!(
+                        "ALTER TABLE {} ADD CONSTRAINT {} CHECK ({})",
+                        name(&table.name),
+                        ident(&check_name),
+                        check.expression
+                    ));
+                }
+            }
+            Dependent::Index { name: index_name } => {
+                let Some(index) = table.indexes.iter().find(|i| i.name == index_name) else {
+                    continue;
+                };
+                let compares = index.predicate.is_some()
+                    || index
+                        .parts
+                        .iter()
+                        .any(|part| matches!(part.key, crate::IndexKey::Expression(_)));
+                if !compares || !p.drop_table_part_around(&table.name, &index_name) {
+                    continue;
+                }
+                let qualified = QualifiedName {
+                    schema: table.name.schema.clone(),
+                    name: index_name.clone(),
+                };
+                p.push(format!("DROP INDEX {}", name(&qualified)));
+                if p.diff_keeps(&table.name, &index_name) {
+                    readd.extend(objects::index_statements(D, &table.name, index));
+                }
+            }
+            _ => {}
+        }
+    }
+    readd
 }
 
 /// How a column type can name the enum `name`: qualified as printed, bare (in the search
@@ -424,7 +597,7 @@ fn new_default(
         })
         .unwrap_or_else(|| column.name.clone());
     let new_column = new_schema.table(&table)?.column(&column_name)?;
-    if spellings.contains(&new_column.data_type) {
+    if enum_use(&new_column.data_type, spellings).is_some() {
         new_column.default.clone()
     } else {
         None
@@ -452,15 +625,22 @@ fn alter_column(
         // PostgreSQL refuses to change a column that a view reads.
         p.drop_views_around(view_dependents(dependents))?;
     }
-    let set_expression = match (changes.generated, &from.generated, &to.generated) {
-        (false, _, _) | (true, Some(_), None) => None,
-        (true, Some(old), Some(new)) if old.stored == new.stored => Some(new.expression.clone()),
+    let regenerated = if retyped {
+        drop_generated_readers(p, table, dependents)?
+    } else {
+        Vec::new()
+    };
+    match (changes.generated, &from.generated, &to.generated) {
+        (false, _, _) | (true, Some(_), None) => {}
+        (true, Some(old), Some(new)) if old.stored == new.stored => {
+            return regenerate_column(p, table, to, dependents);
+        }
         _ => {
             return Err(p.unsupported(
                 "PostgreSQL cannot make an existing column generated or switch it between STORED and VIRTUAL; add a new column instead",
             ));
         }
-    };
+    }
     let identity = |identity: Option<Identity>| match identity {
         Some(Identity::Always) => Ok(Some("ALWAYS")),
         Some(Identity::ByDefault) => Ok(Some("BY DEFAULT")),
@@ -514,12 +694,129 @@ fn alter_column(
         (Some(_), Some(kind)) => p.push(format!("{alter} SET GENERATED {kind}")),
         _ => {}
     }
-    if let Some(expression) = set_expression {
-        // PostgreSQL 17+; rewrites a STORED column.
-        p.push(format!("{alter} SET EXPRESSION AS ({expression})"));
-    }
     if changes.comment {
         p.push(column_comment(table, &to.name, to.comment.as_deref()));
+    }
+    for column in regenerated {
+        p.push(format!(
+            "ALTER TABLE {} ADD COLUMN {}",
+            name(table),
+            definition(p, &column)?
+        ));
+        if let Some(comment) = &column.comment {
+            p.push(column_comment(table, &column.name, Some(comment)));
+        }
+    }
+    Ok(())
+}
+
+/// PostgreSQL refuses to retype a column that a generated column reads, so those generated
+/// columns are dropped first and, once the type changed, added again from the new schema
+/// (which computes them anew). Added columns go last: that keeps the table's shape only when
+/// they are its last columns; and their own indexes and constraints would go with them, so
+/// anything but views reading them makes the plan refuse. Returns the columns to add again,
+/// in table order.
+fn drop_generated_readers(
+    p: &mut Planner<'_>,
+    table: &QualifiedName,
+    dependents: &[Dependent],
+) -> Result<Vec<Column>, PlanError> {
+    let readers: Vec<&str> = dependents
+        .iter()
+        .filter_map(|d| match d {
+            Dependent::GeneratedColumn { name } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    if readers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (old_schema, new_schema) = p.schemas("retyping a column that generated columns read")?;
+    let (Some(old), Some(new)) = (p.old_table(table), new_schema.table(table)) else {
+        return Err(p.unsupported("the table is missing from the old or the new schema"));
+    };
+    // Readers the diff drops are gone already (drops come before alters).
+    let kept: Vec<&Column> = new
+        .columns
+        .iter()
+        .filter(|c| readers.contains(&c.name.as_str()))
+        .collect();
+    let trailing = new.columns[new.columns.len() - kept.len()..]
+        .iter()
+        .all(|c| readers.contains(&c.name.as_str()));
+    if !trailing {
+        return Err(p.unsupported(
+            "PostgreSQL cannot retype a column that a generated column reads, and dropping and adding the generated column would move it to the end of the table; drop the generated column in a separate migration first",
+        ));
+    }
+    let mut views = Vec::new();
+    for column in &kept {
+        for dependent in crate::diff::column_dependents(old_schema, old, &column.name) {
+            match dependent {
+                Dependent::View { name } => views.push(name),
+                Dependent::GeneratedColumn { name } if readers.contains(&name.as_str()) => {}
+                _ => {
+                    return Err(p.unsupported(format!(
+                        "PostgreSQL cannot retype a column that generated column {} reads, and dropping that column to add it again would drop the keys, checks or indexes that use it; drop them first in a separate migration",
+                        column.name
+                    )));
+                }
+            }
+        }
+    }
+    p.drop_views_around(views)?;
+    for column in &kept {
+        p.push(format!(
+            "ALTER TABLE {} DROP COLUMN {}",
+            name(table),
+            ident(&column.name)
+        ));
+    }
+    Ok(kept.into_iter().cloned().collect())
+}
+
+/// A generation expression changes in place only from PostgreSQL 17 (`SET EXPRESSION`), so
+/// the column is dropped and added again with its new definition, which computes every row
+/// anew (the same rewrite `SET EXPRESSION` does). An added column goes last, so this keeps the
+/// table's shape only for its last column; and dropping the column drops the indexes and
+/// constraints on it, so anything but a view (dropped and created again around it) using the
+/// column makes the plan refuse.
+fn regenerate_column(
+    p: &mut Planner<'_>,
+    table: &QualifiedName,
+    to: &Column,
+    dependents: &[Dependent],
+) -> Result<(), PlanError> {
+    let (_, new_schema) = p.schemas("changing a generation expression")?;
+    let is_last = new_schema
+        .table(table)
+        .and_then(|t| t.columns.last())
+        .is_some_and(|last| last.name == to.name);
+    if !is_last {
+        return Err(p.unsupported(
+            "PostgreSQL before 17 cannot change a generation expression in place, and dropping and adding the column would move it to the end of the table; add a new generated column instead",
+        ));
+    }
+    if dependents
+        .iter()
+        .any(|d| !matches!(d, Dependent::View { .. }))
+    {
+        return Err(p.unsupported(
+            "PostgreSQL before 17 cannot change a generation expression in place, and dropping the column to add it again would drop the keys, checks or indexes that use it; drop them first in a separate migration",
+        ));
+    }
+    let definition = definition(p, to)?;
+    p.push(format!(
+        "ALTER TABLE {} DROP COLUMN {}",
+        name(table),
+        ident(&to.name)
+    ));
+    p.push(format!(
+        "ALTER TABLE {} ADD COLUMN {definition}",
+        name(table)
+    ));
+    if let Some(comment) = &to.comment {
+        p.push(column_comment(table, &to.name, Some(comment)));
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 use super::{PlanError, Planner, objects};
 use crate::diff::{Change, Dependent, LockInfo, classify};
+use crate::render::sqlite::is_constant_default;
 use crate::{Dialect, QualifiedName, Table, quote_ident};
 
 const D: Dialect = Dialect::Sqlite;
@@ -27,14 +28,24 @@ pub(super) fn tables_needing_rebuild(changes: &[Change]) -> Vec<QualifiedName> {
         ) {
             continue;
         }
-        if let (Some(table), LockInfo::Sqlite { rebuild: true }) =
-            (change.table(), classify(change, D).lock)
+        let rebuild = matches!(classify(change, D).lock, LockInfo::Sqlite { rebuild: true })
+            || adds_non_constant_default(change);
+        if let Some(table) = change.table()
+            && rebuild
             && !tables.contains(table)
         {
             tables.push(table.clone());
         }
     }
     tables
+}
+
+/// An added column whose default `ALTER TABLE ADD COLUMN` refuses. The model holds SQLite
+/// defaults as `PRAGMA table_info` reports them, without the parentheses of an expression, so
+/// the classification's test for a parenthesized default does not see these.
+fn adds_non_constant_default(change: &Change) -> bool {
+    matches!(change, Change::AddColumn { column, .. }
+        if column.default.as_deref().is_some_and(|d| !is_constant_default(d)))
 }
 
 /// Writes `change` into `p`.
@@ -112,7 +123,7 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         Change::DropIndex { index, .. } => p.push(format!("DROP INDEX {}", ident(&index.name))),
         Change::CreateView { view } => p.create_view(view),
         Change::DropView { view } => p.drop_view(view),
-        Change::ReplaceView { to, .. } => p.replace_view(to),
+        Change::ReplaceView { to, .. } => p.replace_view(to)?,
         Change::ReorderColumns { .. }
         | Change::AddPrimaryKey { .. }
         | Change::DropPrimaryKey { .. }

@@ -337,6 +337,134 @@ mod postgres {
             "{error}"
         );
     }
+    #[test]
+    fn keys_relying_on_a_dropped_primary_key_are_dropped_around_it() {
+        let mut products = Table::new(public("products"));
+        products.columns = vec![not_null("id", "integer"), not_null("sku", "text")];
+        products.primary_key = Some(PrimaryKey {
+            name: Some("products_pkey".into()),
+            columns: vec!["id".into()],
+        });
+        let mut items = Table::new(public("items"));
+        items.columns = vec![not_null("product_id", "integer")];
+        items.foreign_keys = vec![foreign_key(
+            "items_product_fk",
+            "product_id",
+            public("products"),
+        )];
+        let from = pg(vec![items.clone(), products.clone()]);
+        products.primary_key = Some(PrimaryKey {
+            name: Some("products_pkey".into()),
+            columns: vec!["sku".into()],
+        });
+        products.uniques = vec![UniqueConstraint {
+            name: Some("products_id_key".into()),
+            columns: vec!["id".into()],
+        }];
+        let plan = plan(&from, &pg(vec![items, products]));
+        let statements = sql(&plan);
+        assert_eq!(
+            statements[..2],
+            [
+                "ALTER TABLE \"public\".\"items\" DROP CONSTRAINT \"items_product_fk\"",
+                "ALTER TABLE \"public\".\"products\" DROP CONSTRAINT \"products_pkey\"",
+            ]
+        );
+        assert_eq!(
+            statements[statements.len() - 2..],
+            [
+                "ALTER TABLE \"public\".\"items\" ADD CONSTRAINT \"items_product_fk\" FOREIGN KEY \
+                 (\"product_id\") REFERENCES \"public\".\"products\" (\"id\") ON DELETE CASCADE ON \
+                 UPDATE NO ACTION NOT VALID",
+                "ALTER TABLE \"public\".\"items\" VALIDATE CONSTRAINT \"items_product_fk\"",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_added_enum_label_used_later_runs_outside_the_transaction() {
+        let mood = |values: &[&str]| EnumType {
+            name: public("mood"),
+            values: values.iter().map(|v| (*v).to_owned()).collect(),
+            comment: None,
+        };
+        let mut from = pg(vec![]);
+        from.enums = vec![mood(&["ok"])];
+        let mut unused = from.clone();
+        unused.enums = vec![mood(&["ok", "great"])];
+        assert!(!plan(&from, &unused).needs_no_transaction());
+        let mut used = unused.clone();
+        let mut t = Table::new(public("t"));
+        t.columns = vec![Column {
+            default: Some("'great'::public.mood".into()),
+            ..Column::new("m", "public.mood")
+        }];
+        from.tables = vec![Table {
+            columns: vec![Column::new("m", "public.mood")],
+            ..t.clone()
+        }];
+        used.tables = vec![t];
+        let plan = plan(&from, &used);
+        assert_eq!(
+            sql(&plan),
+            [
+                "ALTER TYPE \"public\".\"mood\" ADD VALUE 'great'",
+                "ALTER TABLE \"public\".\"t\" ALTER COLUMN \"m\" SET DEFAULT 'great'::public.mood",
+            ]
+        );
+        assert!(!plan.steps[0].transactional && plan.steps[1].transactional);
+    }
+
+    #[test]
+    fn a_serial_sequence_goes_with_its_column() {
+        let mut from = pg(vec![users()]);
+        from.tables[0].columns.push(Column {
+            default: Some("nextval('public.users_no_seq'::regclass)".into()),
+            ..not_null("no", "integer")
+        });
+        from.sequences = vec![crate::Sequence {
+            name: public("users_no_seq"),
+            data_type: "integer".into(),
+            start: 1,
+            increment: 1,
+            min_value: 1,
+            max_value: 2147483647,
+            cache: 1,
+            cycle: false,
+            owned_by: Some((public("users"), "no".into())),
+            comment: None,
+        }];
+        assert_eq!(
+            sql(&plan(&from, &pg(vec![users()]))),
+            ["ALTER TABLE \"public\".\"users\" DROP COLUMN \"no\""]
+        );
+    }
+
+    #[test]
+    fn a_view_is_replaced_by_dropping_it_with_its_readers() {
+        let view = |name: &str, definition: &str, reads: &str| View {
+            name: public(name),
+            definition: definition.into(),
+            depends_on: vec![public(reads)],
+            comment: None,
+        };
+        let mut from = pg(vec![users()]);
+        from.views = vec![
+            view("emails", "SELECT id, email FROM users", "users"),
+            view("ids", "SELECT id FROM emails", "emails"),
+        ];
+        let mut to = from.clone();
+        to.views[0].definition = "SELECT id FROM users".into();
+        assert_eq!(
+            sql(&plan(&from, &to)),
+            [
+                "DROP VIEW \"public\".\"ids\"",
+                "DROP VIEW \"public\".\"emails\"",
+                "CREATE VIEW \"public\".\"emails\" AS\nSELECT id FROM users",
+                "CREATE VIEW \"public\".\"ids\" AS\nSELECT id FROM emails",
+            ]
+        );
+    }
 }
 
 mod mysql {
@@ -445,6 +573,86 @@ mod mysql {
                  `parent` (`id`) ON DELETE CASCADE ON UPDATE NO ACTION",
             ]
         );
+    }
+    #[test]
+    fn a_dropped_foreign_key_takes_the_index_the_server_made_for_it() {
+        let mut child = Table::new(QualifiedName::bare("child"));
+        child.columns = vec![
+            Column::new("parent_id", "int"),
+            Column::new("other_id", "int"),
+        ];
+        child.foreign_keys = vec![
+            foreign_key("fk_parent", "parent_id", QualifiedName::bare("parent")),
+            foreign_key("fk_other", "other_id", QualifiedName::bare("parent")),
+        ];
+        // fk_other has an index of its own in the model: the server made none for it.
+        child.indexes = vec![index("ix_other", "other_id")];
+        let from = my(vec![child.clone(), parent()]);
+        child.foreign_keys.clear();
+        assert_eq!(
+            sql(&plan(&from, &my(vec![child, parent()]))),
+            [
+                "ALTER TABLE `child` DROP FOREIGN KEY `fk_other`, ALGORITHM=INPLACE, LOCK=NONE",
+                "ALTER TABLE `child` DROP FOREIGN KEY `fk_parent`, ALGORITHM=INPLACE, LOCK=NONE",
+                "ALTER TABLE `child` DROP INDEX `fk_parent`, ALGORITHM=INPLACE, LOCK=NONE",
+            ]
+        );
+    }
+
+    #[test]
+    fn an_auto_increment_column_comes_with_its_key() {
+        let mut log = Table::new(QualifiedName::bare("log"));
+        log.columns = vec![not_null("line", "text")];
+        let from = my(vec![log.clone()]);
+        log.columns.insert(
+            0,
+            Column {
+                identity: Some(crate::Identity::AutoIncrement),
+                ..not_null("id", "bigint")
+            },
+        );
+        log.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()],
+        });
+        let to = my(vec![log]);
+        assert_eq!(
+            sql(&plan(&from, &to)),
+            [
+                "ALTER TABLE `log` ADD COLUMN `id` bigint NOT NULL AUTO_INCREMENT FIRST, ADD PRIMARY KEY (`id`)"
+            ]
+        );
+        assert_eq!(
+            sql(&plan(&to, &from)),
+            ["ALTER TABLE `log` DROP PRIMARY KEY, DROP COLUMN `id`"]
+        );
+    }
+
+    #[test]
+    fn retyping_a_key_column_drops_the_foreign_keys_around_it() {
+        let mut child = Table::new(QualifiedName::bare("child"));
+        child.columns = vec![Column::new("parent_id", "int")];
+        child.foreign_keys = vec![foreign_key(
+            "fk",
+            "parent_id",
+            QualifiedName::bare("parent"),
+        )];
+        let mut parent = parent();
+        parent.primary_key = Some(PrimaryKey {
+            name: None,
+            columns: vec!["id".into()],
+        });
+        let from = my(vec![child.clone(), parent.clone()]);
+        child.columns[0].data_type = "bigint".into();
+        parent.columns[0].data_type = "bigint".into();
+        let statements = plan(&from, &my(vec![child, parent]));
+        let statements = sql(&statements);
+        // The key's index stays, and serves the key again once both columns are retyped.
+        assert_eq!(statements[0], "ALTER TABLE `child` DROP FOREIGN KEY `fk`");
+        assert!(statements[1].starts_with("ALTER TABLE `child` MODIFY COLUMN `parent_id` bigint"));
+        assert!(statements[2].starts_with("ALTER TABLE `parent` MODIFY COLUMN `id` bigint"));
+        assert!(statements[3].starts_with("ALTER TABLE `child` ADD CONSTRAINT `fk`"));
+        assert_eq!(statements.len(), 4);
     }
 }
 
@@ -566,6 +774,24 @@ mod sqlite {
         assert!(
             error.to_string().contains("plan with render_diff"),
             "{error}"
+        );
+    }
+
+    #[test]
+    fn a_column_with_an_expression_default_is_added_by_rebuilding() {
+        let from = lite(vec![t()]);
+        let mut new = t();
+        new.columns.push(Column {
+            default: Some("datetime('now')".into()),
+            ..not_null("at", "TEXT")
+        });
+        let plan = plan(&from, &lite(vec![new]));
+        assert!(
+            sql(&plan)
+                .iter()
+                .any(|s| s.starts_with("CREATE TABLE \"_dbw_new_t\"")),
+            "{:?}",
+            sql(&plan)
         );
     }
 }

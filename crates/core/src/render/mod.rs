@@ -7,7 +7,7 @@
 
 mod mysql;
 mod postgres;
-mod sqlite;
+pub(crate) mod sqlite;
 
 use crate::{Dialect, QualifiedName, Schema, View};
 

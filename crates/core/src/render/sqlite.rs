@@ -18,6 +18,18 @@ fn column_list(columns: &[String]) -> String {
 /// back unless the text is a plain literal (<https://www.sqlite.org/lang_createtable.html>).
 fn default_clause(default: &str) -> String {
     let d = default.trim();
+    if is_literal_default(d) {
+        format!("DEFAULT {d}")
+    } else {
+        format!("DEFAULT ({d})")
+    }
+}
+
+/// Whether a default (as SQLite reports it) is written without parentheses: a number, a
+/// string or blob literal, NULL, TRUE, FALSE, a `CURRENT_*` keyword, or already parenthesized.
+/// Anything else is an expression.
+pub(crate) fn is_literal_default(default: &str) -> bool {
+    let d = default.trim();
     let upper = d.to_ascii_uppercase();
     let is_number = {
         let digits = d.trim_start_matches(['-', '+']);
@@ -26,19 +38,28 @@ fn default_clause(default: &str) -> String {
                 .chars()
                 .all(|c| c.is_ascii_digit() || c == '.' || c == 'e' || c == 'E')
     };
-    let is_literal = is_number
+    is_number
         || (d.starts_with('\'') && d.ends_with('\'') && d.len() >= 2)
         || (upper.starts_with("X'") && d.ends_with('\''))
         || matches!(
             upper.as_str(),
             "NULL" | "TRUE" | "FALSE" | "CURRENT_TIME" | "CURRENT_DATE" | "CURRENT_TIMESTAMP"
         )
-        || (d.starts_with('(') && d.ends_with(')'));
-    if is_literal {
-        format!("DEFAULT {d}")
-    } else {
-        format!("DEFAULT ({d})")
-    }
+        || (d.starts_with('(') && d.ends_with(')'))
+}
+
+/// Whether `ALTER TABLE ADD COLUMN` accepts a column with this default: "the column may not
+/// have a default of CURRENT_TIME, CURRENT_DATE, CURRENT_TIMESTAMP, or an expression in
+/// parentheses" (<https://www.sqlite.org/lang_altertable.html#altertabaddcol>).
+pub(crate) fn is_constant_default(default: &str) -> bool {
+    let d = default.trim();
+    let upper = d.to_ascii_uppercase();
+    is_literal_default(d)
+        && !d.starts_with('(')
+        && !matches!(
+            upper.as_str(),
+            "CURRENT_TIME" | "CURRENT_DATE" | "CURRENT_TIMESTAMP"
+        )
 }
 
 fn create_table(table: &Table) -> String {

@@ -1,0 +1,7 @@
+-- An index goes.
+-- from
+CREATE TABLE visits (id BIGINT NOT NULL PRIMARY KEY, path VARCHAR(200) NOT NULL, at DATETIME NOT NULL, KEY visits_path (path));
+-- to
+CREATE TABLE visits (id BIGINT NOT NULL PRIMARY KEY, path VARCHAR(200) NOT NULL, at DATETIME NOT NULL);
+-- data
+INSERT INTO visits VALUES (1, '/', '2024-05-01 08:00:00');

@@ -1,0 +1,7 @@
+-- Safe: a column may hold NULL from now on.
+-- from
+CREATE TABLE contacts (id integer PRIMARY KEY, phone varchar(30) NOT NULL);
+-- to
+CREATE TABLE contacts (id integer PRIMARY KEY, phone varchar(30));
+-- data
+INSERT INTO contacts VALUES (1, '+33 1 23 45 67 89'), (2, '555-0100');

@@ -1,0 +1,8 @@
+-- An index on an existing table.
+-- from
+CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, at TEXT NOT NULL);
+-- to
+CREATE TABLE events (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, at TEXT NOT NULL);
+CREATE INDEX events_kind_at ON events (kind, at DESC);
+-- data
+INSERT INTO events VALUES (1, 'login', '2024-01-01 10:00:00'), (2, 'logout', '2024-01-01 11:00:00');

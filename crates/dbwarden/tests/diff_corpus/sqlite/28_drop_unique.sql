@@ -1,0 +1,7 @@
+-- A named unique constraint goes.
+-- from
+CREATE TABLE slugs (id INTEGER PRIMARY KEY, slug TEXT NOT NULL, CONSTRAINT slugs_slug_key UNIQUE (slug));
+-- to
+CREATE TABLE slugs (id INTEGER PRIMARY KEY, slug TEXT NOT NULL);
+-- data
+INSERT INTO slugs VALUES (1, 'hello-world'), (2, 'second-post');
