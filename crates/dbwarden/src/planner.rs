@@ -19,8 +19,8 @@ use dbwarden_core::diff::{
     Change, Classification, Diff, LockInfo, RenameHints, Safety, classify, diff,
 };
 use dbwarden_core::plan::{
-    ExpandContract, Plan, PlanError, Step, expand_contract, render_diff, script, script_with,
-    sync_statements, unsync_statements,
+    ExpandContract, ExpandContractPlans, Plan, PlanError, expand_contract, render_diff, script,
+    script_with,
 };
 use dbwarden_core::{Dialect, Schema};
 use dbwarden_engine::ConnectionUrl;
@@ -249,11 +249,9 @@ fn write_split(
     options: PlanOptions,
 ) -> Result<Vec<WrittenMigration>, PlanMigrationError> {
     let dialect = to.dialect;
-    let middle = &split.middle;
-    let expand_diff = diff(from, middle, &split.expand_hints);
-    let contract_diff = diff(middle, to, &RenameHints::new());
-    let expand = describe(&expand_diff, dialect);
-    let contract = describe(&contract_diff, dialect);
+    let plans = split.render(from, to)?;
+    let expand = describe(&plans.expand_diff, dialect);
+    let contract = describe(&plans.contract_diff, dialect);
     // What the split does not carry (a narrowing type change, say) is refused as without one.
     if !expand.destructive.is_empty() && !options.allow_destructive {
         return Err(PlanMigrationError::Destructive(
@@ -261,47 +259,15 @@ fn write_split(
         ));
     }
     let expand_irreversible = !expand.destructive.is_empty();
-
-    let added = |target: &dyn Fn(&dbwarden_core::plan::ColumnSync) -> String| -> Vec<String> {
-        split
-            .syncs
-            .iter()
-            .flat_map(|s| sync_statements(s, dialect, &target(s)))
-            .collect()
-    };
-    let removed: Vec<String> = split
-        .syncs
-        .iter()
-        .flat_map(|s| unsync_statements(s, dialect))
-        .collect();
-
-    let mut expand_up = render_diff(from, middle, &expand_diff)?;
-    expand_up
-        .steps
-        .extend(extra_steps(added(&|s| s.new.clone())));
-    let expand_down = if expand_irreversible {
-        None
-    } else {
-        let mut down = Plan {
-            steps: extra_steps(removed.clone()),
-        };
-        let back = diff(middle, from, &split.expand_hints.reversed());
-        down.steps.extend(render_diff(middle, from, &back)?.steps);
-        Some(down)
-    };
-    let mut contract_up = Plan {
-        steps: extra_steps(removed),
-    };
-    contract_up
-        .steps
-        .extend(render_diff(middle, to, &contract_diff)?.steps);
-    let contract_down = if split.loses_data {
-        None
-    } else {
-        let mut down = render_diff(to, middle, &diff(to, middle, &RenameHints::new()))?;
-        down.steps.extend(extra_steps(added(&|s| s.old.clone())));
-        Some(down)
-    };
+    let ExpandContractPlans {
+        expand_diff,
+        contract_diff,
+        expand_up,
+        expand_down,
+        contract_up,
+        contract_down,
+    } = plans;
+    let expand_down = (!expand_irreversible).then_some(expand_down);
 
     let mut written = Vec::new();
     let contract_name = format!("{name}_contract");
@@ -392,18 +358,6 @@ fn write_split(
         split.loses_data,
     )?);
     Ok(written)
-}
-
-/// Statements the plan adds that no change of the diff stands for.
-fn extra_steps(statements: Vec<String>) -> Vec<Step> {
-    statements
-        .into_iter()
-        .map(|sql| Step {
-            sql,
-            change: usize::MAX,
-            transactional: true,
-        })
-        .collect()
 }
 
 fn push_lines(header: &mut String, lines: &[String]) {

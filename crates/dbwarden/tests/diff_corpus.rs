@@ -9,12 +9,16 @@
 //!    the database must introspect exactly as `from` again;
 //! 4. the rows inserted before the up plan are all still there, with equal values, after up
 //!    and after down: in every table both schemas have, over the columns both have (followed
-//!    through renames) whose values read the same in both types.
+//!    through renames) whose values read the same in both types;
+//! 5. where `plan` would split the change into expand and contract migrations (drops,
+//!    renames), the split runs too: expand and its down give `from` back; expand then contract
+//!    give `to` with the rows; where the contract step keeps the data (renames), its down and
+//!    the expand's down give `from` back with the rows.
 //!
 //! Pairs run a few at a time; every failing pair is reported in one assertion message.
 
 use dbwarden::core::diff::{Change, Diff, RenameHints, diff};
-use dbwarden::core::plan::{Plan, render_diff};
+use dbwarden::core::plan::{Plan, expand_contract, render_diff};
 use dbwarden::core::{Dialect, QualifiedName, Schema};
 use dbwarden::engine::{Engine, Value};
 use dbwarden_testkit::{Server, TestDb};
@@ -416,8 +420,65 @@ async fn round_trip(from_db: &TestDb, to_db: &TestDb, pair: &Pair) -> Result<(),
         .capture(engine.as_mut(), Side::From, "after down")
         .await?;
     mapping.compare(&rows_before, &rows_down, Side::From, "after down")?;
+
+    // What `plan` writes by default for drops and renames: the expand/contract split.
+    if let Some(split) = expand_contract(&from, &to, &forward, &hints) {
+        let plans = split
+            .render(&from, &to)
+            .map_err(|e| format!("expand/contract plan: {e}"))?;
+        run_named(engine.as_mut(), pair, &plans.expand_up, "expand").await?;
+        run_named(engine.as_mut(), pair, &plans.expand_down, "expand down").await?;
+        expect_schema(engine.as_mut(), &from, "after expand and its down").await?;
+        run_named(engine.as_mut(), pair, &plans.expand_up, "expand").await?;
+        run_named(engine.as_mut(), pair, &plans.contract_up, "contract").await?;
+        expect_schema(engine.as_mut(), &to, "after expand and contract").await?;
+        let rows = mapping
+            .capture(engine.as_mut(), Side::To, "after expand and contract")
+            .await?;
+        mapping.compare(&rows_before, &rows, Side::To, "after expand and contract")?;
+        if let Some(contract_down) = &plans.contract_down {
+            run_named(engine.as_mut(), pair, contract_down, "contract down").await?;
+            run_named(engine.as_mut(), pair, &plans.expand_down, "expand down").await?;
+            expect_schema(engine.as_mut(), &from, "after contract and expand down").await?;
+            let rows = mapping
+                .capture(engine.as_mut(), Side::From, "after both downs")
+                .await?;
+            mapping.compare(&rows_before, &rows, Side::From, "after both downs")?;
+        }
+    }
     drop(engine);
     Ok(())
+}
+
+/// Runs one plan of the pair, naming it in the error.
+async fn run_named(
+    engine: &mut dyn Engine,
+    pair: &Pair,
+    plan: &Plan,
+    what: &str,
+) -> Result<(), String> {
+    show(pair, what, plan);
+    run_plan(engine, plan)
+        .await
+        .map_err(|e| format!("{what}: {e}"))
+}
+
+/// Fails unless the database introspects as `expected`.
+async fn expect_schema(
+    engine: &mut dyn Engine,
+    expected: &Schema,
+    when: &str,
+) -> Result<(), String> {
+    let actual = engine
+        .introspect()
+        .await
+        .map_err(|e| format!("introspecting {when}: {e}"))?;
+    let left = diff(&actual, expected, &RenameHints::new());
+    if left.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{when}, the schema differs: {}", leftovers(&left)))
+    }
 }
 
 /// Prints the plan when `DBWARDEN_CORPUS_SHOW` names the pair, to look into a failure.

@@ -21,7 +21,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diff::{Change, Diff, RenameHints};
+use super::{Plan, PlanError, Step, render_diff};
+use crate::diff::{Change, Diff, RenameHints, diff};
 use crate::{
     Dialect, ForeignKey, Index, IndexKey, QualifiedName, Schema, Table, View, quote_ident,
 };
@@ -50,6 +51,131 @@ pub struct ColumnSync {
     pub old: String,
     /// The column's new name.
     pub new: String,
+}
+
+/// The four scripts of a split, with the diffs they carry out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpandContractPlans {
+    /// From the old schema to the middle one.
+    pub expand_diff: Diff,
+    /// From the middle schema to the new one.
+    pub contract_diff: Diff,
+    /// Adds the new shape, then the sync triggers and the backfill of renamed columns.
+    pub expand_up: Plan,
+    /// Drops the sync triggers, then goes back from the middle schema to the old one.
+    pub expand_down: Plan,
+    /// Drops the sync triggers, then removes the old shape.
+    pub contract_up: Plan,
+    /// Brings the old shape back and refills it from the new one; `None` when the contract
+    /// step deletes data ([`ExpandContract::loses_data`]).
+    pub contract_down: Option<Plan>,
+}
+
+impl ExpandContract {
+    /// Renders the split of the change from `from` to `to` as its four scripts. Statements
+    /// that no change of a diff stands for (triggers, backfills) are steps whose `change` is
+    /// [`usize::MAX`].
+    pub fn render(&self, from: &Schema, to: &Schema) -> Result<ExpandContractPlans, PlanError> {
+        let dialect = to.dialect;
+        let middle = &self.middle;
+        let expand_diff = diff(from, middle, &self.expand_hints);
+        let contract_diff = diff(middle, to, &RenameHints::new());
+        let synced = |target: fn(&ColumnSync) -> &String| -> Vec<Step> {
+            unmapped(
+                self.syncs
+                    .iter()
+                    .flat_map(|s| sync_statements(s, dialect, target(s)))
+                    .collect(),
+            )
+        };
+        let unsynced = || -> Vec<Step> {
+            unmapped(
+                self.syncs
+                    .iter()
+                    .flat_map(|s| unsync_statements(s, dialect))
+                    .collect(),
+            )
+        };
+
+        let mut expand_up = render_diff(from, middle, &expand_diff)?;
+        expand_up.steps.extend(synced(|s| &s.new));
+        let mut expand_down = Plan { steps: unsynced() };
+        let back = diff(middle, from, &self.expand_hints.reversed());
+        expand_down
+            .steps
+            .extend(render_diff(middle, from, &back)?.steps);
+        let mut contract_up = Plan { steps: unsynced() };
+        contract_up
+            .steps
+            .extend(render_diff(middle, to, &contract_diff)?.steps);
+        // The old columns come back nullable and unconstrained, are refilled, and only then
+        // get their NOT NULL, keys, checks and indexes (adding them first would fail on the
+        // rows the refill has not reached).
+        let contract_down = if self.loses_data {
+            None
+        } else {
+            let bare = self.without_old_constraints();
+            let mut down = render_diff(to, &bare, &diff(to, &bare, &RenameHints::new()))?;
+            down.steps.extend(synced(|s| &s.old));
+            let constrain = diff(&bare, middle, &RenameHints::new());
+            down.steps
+                .extend(render_diff(&bare, middle, &constrain)?.steps);
+            Some(down)
+        };
+        Ok(ExpandContractPlans {
+            expand_diff,
+            contract_diff,
+            expand_up,
+            expand_down,
+            contract_up,
+            contract_down,
+        })
+    }
+}
+
+impl ExpandContract {
+    /// The middle schema with the old columns of split renames nullable and without the
+    /// keys, checks and indexes that use them.
+    fn without_old_constraints(&self) -> Schema {
+        let mut bare = self.middle.clone();
+        for table in &mut bare.tables {
+            let old: BTreeSet<&String> = self
+                .syncs
+                .iter()
+                .filter(|s| s.table == table.name)
+                .map(|s| &s.old)
+                .collect();
+            if old.is_empty() {
+                continue;
+            }
+            let uses_old = |columns: &[String]| columns.iter().any(|c| old.contains(c));
+            for column in &mut table.columns {
+                if old.contains(&column.name) {
+                    column.nullable = true;
+                    column.default = None;
+                }
+            }
+            table.indexes.retain(|i| !uses_old(&index_columns(i)));
+            table.uniques.retain(|u| !uses_old(&u.columns));
+            table.foreign_keys.retain(|f| !uses_old(&f.columns));
+            table
+                .checks
+                .retain(|c| !uses_old(&expression_words(&c.expression)));
+        }
+        bare
+    }
+}
+
+/// Steps for statements no change of a diff stands for.
+fn unmapped(statements: Vec<String>) -> Vec<Step> {
+    statements
+        .into_iter()
+        .map(|sql| Step {
+            sql,
+            change: usize::MAX,
+            transactional: true,
+        })
+        .collect()
 }
 
 /// The expand/contract split of `diff` (from `from` to `to`, computed with `hints`), or `None`
@@ -90,6 +216,10 @@ pub fn expand_contract(
 
     for change in &diff.changes {
         match change {
+            // Objects a kept table may still use stay until the contract step too.
+            Change::DropNamespace { namespace } => middle.namespaces.push(namespace.clone()),
+            Change::DropSequence { sequence } => middle.sequences.push(sequence.clone()),
+            Change::DropEnum { enum_type } => middle.enums.push(enum_type.clone()),
             Change::DropTable { table, .. } => {
                 let mut kept_table = table.clone();
                 for fk in &mut kept_table.foreign_keys {
@@ -219,9 +349,12 @@ fn keep_old_shape(
 ) {
     let old_columns: BTreeSet<&String> = kept.dropped.iter().chain(&kept.renamed_old).collect();
     let new_columns = &kept.renamed_new;
+    // A new column starts empty (a default would fill it and the backfill would skip every
+    // row); the contract step sets its default and NOT NULL once the backfill has run.
     for column in &mut after.columns {
         if new_columns.contains(&column.name) {
             column.nullable = true;
+            column.default = None;
         }
     }
     let mut previous: Option<String> = None;

@@ -26,7 +26,8 @@ mod postgres;
 mod sqlite;
 
 pub use contract::{
-    ColumnSync, ExpandContract, expand_contract, sync_statements, unsync_statements,
+    ColumnSync, ExpandContract, ExpandContractPlans, expand_contract, sync_statements,
+    unsync_statements,
 };
 
 use crate::diff::{Change, Dependent, Diff, classify};

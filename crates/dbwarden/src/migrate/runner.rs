@@ -1095,9 +1095,9 @@ impl Runner {
             let note = match (row, drift) {
                 (_, Some(d)) => Some(d.to_string()),
                 (Some(r), None) if !r.status.is_done() => Some(self.blocked_error(r).to_string()),
-                (None, None) if m.up.directives.contract => Some(
-                    "contract migration: applied only by `migrate up --contract`".into(),
-                ),
+                (None, None) if m.up.directives.contract => {
+                    Some("contract migration: applied only by `migrate up --contract`".into())
+                }
                 _ => None,
             };
             entries.push(StatusEntry {
