@@ -302,3 +302,29 @@ async fn public_without_any_comment_round_trips() {
     }
     assert_eq!(introspect(&mut target_engine).await, model);
 }
+
+/// The same query text on one connection, before and after a column changes type, reads the
+/// new type (a cached prepared statement would fail: "cached plan must not change result
+/// type").
+#[tokio::test]
+async fn the_same_query_reads_a_retyped_column() {
+    let db = test_db!(Server::Postgres);
+    let mut engine = db.connect().await;
+    let run = async |engine: &mut Box<dyn Engine>, sql: &str| {
+        engine
+            .execute(sql)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    };
+    run(&mut engine, "CREATE TABLE t (v integer)").await;
+    run(&mut engine, "INSERT INTO t VALUES (7)").await;
+    let read = "SELECT v FROM t";
+    let before = engine.query(read, &[]).await.expect("first read");
+    assert_eq!(before, vec![vec![Value::Int(7)]]);
+    run(&mut engine, "ALTER TABLE t ALTER COLUMN v TYPE text").await;
+    let after = engine
+        .query(read, &[])
+        .await
+        .expect("read after the type change");
+    assert_eq!(after, vec![vec![Value::Text("7".into())]]);
+}

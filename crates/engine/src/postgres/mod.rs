@@ -324,6 +324,14 @@ impl Engine for PostgresEngine {
     }
 
     async fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, EngineError> {
+        // A query without parameters is prepared afresh: it may read a table whose columns a
+        // migration has since changed, and a cached statement then fails with "cached plan
+        // must not change result type". dbwarden's own parameterized queries read its own
+        // tables, whose shape does not change under it, and stay cached.
+        if params.is_empty() {
+            let rows = self.client.query(sql, &[]).await.map_err(sql_error)?;
+            return rows.iter().map(row_values).collect();
+        }
         let refs: Vec<&(dyn ToSql + Sync)> =
             params.iter().map(|p| p as &(dyn ToSql + Sync)).collect();
         let stmt = self.statement(sql).await?;

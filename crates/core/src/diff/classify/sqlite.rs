@@ -5,6 +5,7 @@
 use super::{LockInfo, Mechanics};
 use crate::Column;
 use crate::diff::{Change, ColumnPosition};
+use crate::render::sqlite::is_constant_default;
 
 const WRITE_LOCK: LockInfo = LockInfo::Sqlite { rebuild: false };
 const REBUILD: LockInfo = LockInfo::Sqlite { rebuild: true };
@@ -83,13 +84,9 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
 /// COLUMN"), if anything.
 fn add_column_obstacle(column: &Column, position: &ColumnPosition) -> Option<&'static str> {
     let default = column.default.as_deref().map(str::trim);
-    let non_constant = default.is_some_and(|d| {
-        d.starts_with('(')
-            || matches!(
-                d.to_ascii_uppercase().as_str(),
-                "CURRENT_TIME" | "CURRENT_DATE" | "CURRENT_TIMESTAMP"
-            )
-    });
+    // The same test as the plan's: SQLite's catalog prints an expression default without
+    // the parentheses it was written in, so `(datetime('now'))` reads `datetime('now')`.
+    let non_constant = default.is_some_and(|d| !is_constant_default(d));
     let null_default = default.is_none_or(|d| d.eq_ignore_ascii_case("NULL"));
     if *position != ColumnPosition::Last {
         Some("a column anywhere but at the end")
@@ -161,6 +158,21 @@ mod tests {
                     ..Column::new("c", "TEXT")
                 },
                 true,
+            ),
+            // As SQLite's catalog prints it back: without the parentheses.
+            (
+                Column {
+                    default: Some("datetime('now')".into()),
+                    ..Column::new("c", "TEXT")
+                },
+                true,
+            ),
+            (
+                Column {
+                    default: Some("-1.5".into()),
+                    ..Column::new("c", "REAL")
+                },
+                false,
             ),
             (
                 Column {
