@@ -5,7 +5,7 @@
 use dbwarden_core::diff::{Change, Classification, Diff, classify_on};
 use dbwarden_core::version::TargetVersion;
 use dbwarden_core::{Dialect, QualifiedName};
-use dbwarden_engine::{ConnectionUrl, EngineError};
+use dbwarden_engine::{ConnectionUrl, EngineError, Value};
 use std::collections::BTreeMap;
 
 /// Facts read from the database a diff starts from.
@@ -33,7 +33,9 @@ impl LiveFacts {
     }
 }
 
-/// Reads the facts for `diff` from `url`, the database the diff starts from.
+/// Reads the facts for `diff` from `url`, the database the diff starts from: the release, and
+/// the row estimates of every table in one catalog query (PostgreSQL, MySQL), or exact counts
+/// of the tables the diff touches (SQLite, which keeps no estimate).
 pub async fn live_facts(url: &ConnectionUrl, diff: &Diff) -> Result<LiveFacts, EngineError> {
     let mut engine = dbwarden_engine::connect(url).await?;
     let info = engine.server_info().await?;
@@ -41,6 +43,34 @@ pub async fn live_facts(url: &ConnectionUrl, diff: &Diff) -> Result<LiveFacts, E
         version: TargetVersion::of_server(info.dialect, &info.product, &info.version),
         rows: BTreeMap::new(),
     };
+    let estimates = match info.dialect {
+        Dialect::Postgres => Some(
+            "SELECT n.nspname::text, c.relname::text, greatest(c.reltuples, 0)::bigint \
+             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+             WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')",
+        ),
+        Dialect::Mysql => Some(
+            "SELECT NULL, TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES \
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
+        ),
+        Dialect::Sqlite => None,
+    };
+    let mut catalog: BTreeMap<QualifiedName, u64> = BTreeMap::new();
+    if let Some(sql) = estimates {
+        for row in engine.query(sql, &[]).await? {
+            let (Some(name), Some(rows)) = (
+                row.get(1).and_then(Value::as_string),
+                row.get(2).and_then(Value::as_i64),
+            ) else {
+                continue;
+            };
+            let table = QualifiedName {
+                schema: row.first().and_then(Value::as_string),
+                name,
+            };
+            catalog.insert(table, u64::try_from(rows).unwrap_or(0));
+        }
+    }
     // Changes name tables by their new name; the live database still has the old one.
     let old_names: BTreeMap<&QualifiedName, &QualifiedName> = diff
         .changes
@@ -62,7 +92,11 @@ pub async fn live_facts(url: &ConnectionUrl, diff: &Diff) -> Result<LiveFacts, E
         }
         let live_name = old_names.get(table).copied().unwrap_or(table);
         // A table the database does not have (or cannot size) just has no estimate.
-        if let Some(rows) = crate::impact::table_rows(engine.as_mut(), live_name).await {
+        let rows = match info.dialect {
+            Dialect::Sqlite => crate::impact::table_rows(engine.as_mut(), live_name).await,
+            Dialect::Postgres | Dialect::Mysql => catalog.get(live_name).copied(),
+        };
+        if let Some(rows) = rows {
             facts.rows.insert(table.clone(), rows);
         }
     }

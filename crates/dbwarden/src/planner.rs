@@ -14,7 +14,7 @@
 //! allowed, then written as one irreversible migration.
 
 use crate::migrate::{MigrateError, create_migration};
-use crate::schema_source::{SchemaSource, SourceError, load_schema};
+use crate::schema_source::{SchemaSource, SourceError, load_schemas};
 use dbwarden_core::diff::{
     Change, Classification, Diff, LockInfo, RenameHints, Safety, classify, diff,
 };
@@ -113,8 +113,7 @@ pub async fn plan_migration(
     name: &str,
     options: PlanOptions,
 ) -> Result<PlannedMigration, PlanMigrationError> {
-    let to_schema = load_schema(to, dev).await?;
-    let from_schema = load_schema(from, dev).await?;
+    let (from_schema, to_schema) = load_schemas(from, to, dev).await?;
     let forward = diff(&from_schema, &to_schema, hints);
     let dialect = to_schema.dialect;
     let mut planned = PlannedMigration {

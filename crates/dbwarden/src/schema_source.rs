@@ -79,6 +79,11 @@ impl SchemaSource {
         Ok(())
     }
 
+    /// Whether reading the source applies SQL to a scratch database.
+    fn needs_scratch(&self) -> bool {
+        !matches!(self, SchemaSource::Database(_))
+    }
+
     /// The dialect the source names by itself (only a URL does).
     pub fn dialect(&self) -> Option<Dialect> {
         match self {
@@ -165,6 +170,25 @@ pub async fn load_schema(
             .await
         }
     }
+}
+
+/// Reads the schemas of `from` and `to` (see [`load_schema`]) at the same time, on connections
+/// of their own, so that two live databases are introspected in parallel rather than one after
+/// the other. Both reads run to their end even when one fails, so every scratch database is
+/// dropped; an error of `from` is reported before one of `to`. When both sides are SQL, they are
+/// read one after the other, so that their two scratch databases never exist at once.
+pub async fn load_schemas(
+    from: &SchemaSource,
+    to: &SchemaSource,
+    dev: Option<&ConnectionUrl>,
+) -> Result<(Schema, Schema), SourceError> {
+    if from.needs_scratch() && to.needs_scratch() {
+        let from_schema = load_schema(from, dev).await?;
+        let to_schema = load_schema(to, dev).await?;
+        return Ok((from_schema, to_schema));
+    }
+    let (from_schema, to_schema) = tokio::join!(load_schema(from, dev), load_schema(to, dev));
+    Ok((from_schema?, to_schema?))
 }
 
 /// `.sql` files of a file or folder, in name order.

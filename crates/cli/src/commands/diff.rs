@@ -8,7 +8,7 @@ use dbwarden::config::resolve_database_url;
 use dbwarden::core::diff::{Change, Classification, Dependent, RenameHints, Safety, diff};
 use dbwarden::engine::ConnectionUrl;
 use dbwarden::live_facts::{LiveFacts, live_facts};
-use dbwarden::schema_source::{SchemaSource, SourceError, load_schema};
+use dbwarden::schema_source::{SchemaSource, SourceError, load_schemas};
 use serde::Serialize;
 
 pub struct DiffArgs {
@@ -96,10 +96,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
         ));
     }
     let dev = dev_url(&args, &from, &to, global)?;
-    let from_schema = load_schema(&from, dev.as_ref())
-        .await
-        .map_err(source_failure)?;
-    let to_schema = load_schema(&to, dev.as_ref())
+    let (from_schema, to_schema) = load_schemas(&from, &to, dev.as_ref())
         .await
         .map_err(source_failure)?;
     let dialect = to_schema.dialect;

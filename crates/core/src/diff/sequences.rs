@@ -2,13 +2,16 @@
 
 use super::pairing::Renames;
 use super::{Change, CommentTarget, Phases};
-use crate::{Schema, Sequence};
+use crate::{QualifiedName, Schema, Sequence};
+use std::collections::{HashMap, HashSet};
 
 /// Adds sequence changes to `phases`. The owning column follows table and column renames,
 /// as the database keeps the ownership through them.
 pub(crate) fn diff(from: &Schema, to: &Schema, renames: &Renames, phases: &mut Phases) {
+    let old_by_name: HashMap<&QualifiedName, &Sequence> =
+        from.sequences.iter().map(|old| (&old.name, old)).collect();
     for new in &to.sequences {
-        let Some(old) = from.sequences.iter().find(|old| old.name == new.name) else {
+        let Some(old) = old_by_name.get(&new.name).copied() else {
             phases
                 .sequences_created_or_altered
                 .push(Change::CreateSequence {
@@ -39,8 +42,9 @@ pub(crate) fn diff(from: &Schema, to: &Schema, renames: &Renames, phases: &mut P
             });
         }
     }
+    let new_names: HashSet<&QualifiedName> = to.sequences.iter().map(|new| &new.name).collect();
     for old in &from.sequences {
-        if !to.sequences.iter().any(|new| new.name == old.name) {
+        if !new_names.contains(&old.name) {
             phases.sequences_dropped.push(Change::DropSequence {
                 sequence: old.clone(),
             });

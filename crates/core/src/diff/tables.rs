@@ -4,7 +4,8 @@
 use super::dependents::table_dependents;
 use super::pairing::Renames;
 use super::{Change, CommentTarget, Phases, RenameSuspect, columns, constraints, indexes};
-use crate::{Schema, Table};
+use crate::{QualifiedName, Schema, Table};
+use std::collections::{HashMap, HashSet};
 
 /// Adds every table change of `from` → `to` to `phases`, and table rename suspects.
 pub(crate) fn diff(
@@ -20,15 +21,19 @@ pub(crate) fn diff(
             to: new.clone(),
         });
     }
-    let old_of = |new: &Table| {
-        from.tables
-            .iter()
-            .find(|old| renames.table(&old.name) == new.name)
-    };
+    // Old tables by their name after the renames, and the new names: a lookup per table
+    // instead of a scan of the other schema (quadratic on thousands of tables).
+    let old_by_new_name: HashMap<QualifiedName, &Table> = from
+        .tables
+        .iter()
+        .map(|old| (renames.table(&old.name), old))
+        .collect();
+    let new_names: HashSet<&QualifiedName> = to.tables.iter().map(|new| &new.name).collect();
+    let old_of = |new: &Table| old_by_new_name.get(&new.name).copied();
     let dropped: Vec<&Table> = from
         .tables
         .iter()
-        .filter(|old| to.table(&renames.table(&old.name)).is_none())
+        .filter(|old| !new_names.contains(&renames.table(&old.name)))
         .collect();
     let created: Vec<&Table> = to
         .tables

@@ -2,6 +2,10 @@
 //!
 //! A handful of set-based catalog queries (in `queries/`, one file each) read every user object
 //! at once; tables are read first and their oids key the column, constraint and index queries.
+//! Queries that do not depend on each other are pipelined on the connection. They are written
+//! to stay fast on thousands of tables (joins rather than per-row SQL-function calls, deparsing
+//! only what is read; see the comments in each file): a 1,000-table schema reads in well under
+//! a second (docs/benchmarks.md).
 //! Works on PostgreSQL 12 and later (`pg_sequence` is 10+, `indnkeyatts` and `conparentid` 11+,
 //! `attgenerated` 12+).
 //!
@@ -76,6 +80,10 @@ const INDEXES: CatalogQuery = CatalogQuery {
     what: "indexes",
     sql: include_str!("queries/indexes.sql"),
 };
+const ATTRIBUTE_NAMES: CatalogQuery = CatalogQuery {
+    what: "referenced columns",
+    sql: include_str!("queries/attribute_names.sql"),
+};
 const VIEWS: CatalogQuery = CatalogQuery {
     what: "views",
     sql: include_str!("queries/views.sql"),
@@ -87,40 +95,73 @@ const VIEW_DEPENDENCIES: CatalogQuery = CatalogQuery {
 
 /// Reads every user object of the connected database (see the module docs for what that is).
 ///
-/// The session's `search_path` is emptied for the duration, so that PostgreSQL qualifies every
-/// name it prints, and put back afterwards even when a query fails.
+/// For the duration, the session's `search_path` is emptied, so that PostgreSQL qualifies every
+/// name it prints, and JIT compilation is turned off: on thousands of tables the catalog queries
+/// cross the planner's JIT cost threshold, and compiling them took longer than running them
+/// (docs/benchmarks.md). Both settings are put back afterwards, even when a query fails.
 pub(crate) async fn introspect(client: &Client) -> Result<Schema, EngineError> {
-    let saved_search_path = set_search_path(client, "").await?;
+    let saved = set_session(
+        client,
+        &Session {
+            search_path: String::new(),
+            jit: "off".to_owned(),
+        },
+    )
+    .await?;
     let schema = read_schema(client).await;
-    let restored = set_search_path(client, &saved_search_path).await;
+    let restored = set_session(client, &saved).await;
     let schema = schema?;
     restored?;
     Ok(schema)
 }
 
-/// Sets the session's `search_path` and returns the previous value. `set_config(..., false)`
+/// The session settings introspection changes.
+struct Session {
+    search_path: String,
+    jit: String,
+}
+
+/// Applies `settings` to the session and returns the previous values. `set_config(..., false)`
 /// is session-wide, but inside a caller's transaction it still rolls back with it (manual,
-/// "SET"), so a failed transaction cannot leave it changed either.
-async fn set_search_path(client: &Client, value: &str) -> Result<String, EngineError> {
+/// "SET"), so a failed transaction cannot leave them changed either.
+async fn set_session(client: &Client, settings: &Session) -> Result<Session, EngineError> {
     let row = client
         .query_one(
             "SELECT pg_catalog.current_setting('search_path'), \
-             pg_catalog.set_config('search_path', $1, false)",
-            &[&value],
+             pg_catalog.current_setting('jit'), \
+             pg_catalog.set_config('search_path', $1, false), \
+             pg_catalog.set_config('jit', $2, false)",
+            &[&settings.search_path, &settings.jit],
         )
         .await
-        .map_err(|e| with_context("setting search_path", sql_error(e)))?;
-    row.try_get(0)
-        .map_err(|e| EngineError::Driver(format!("reading the current search_path: {e}")))
+        .map_err(|e| with_context("setting search_path and jit", sql_error(e)))?;
+    let read = |i: usize, name: &str| {
+        row.try_get(i)
+            .map_err(|e| EngineError::Driver(format!("reading the current {name}: {e}")))
+    };
+    Ok(Session {
+        search_path: read(0, "search_path")?,
+        jit: read(1, "jit")?,
+    })
 }
 
+/// Runs the catalog queries. Those that do not wait on another's result are issued together:
+/// tokio-postgres pipelines the queries of concurrently polled futures on one connection, so
+/// the server starts on the next query while the rows of the previous one are decoded here.
 async fn read_schema(client: &Client) -> Result<Schema, EngineError> {
+    let (namespaces, enums, sequences, tables, views) = tokio::try_join!(
+        read_namespaces(client),
+        read_enums(client),
+        read_sequences(client),
+        read_tables(client),
+        read_views(client),
+    )?;
     let mut schema = Schema::empty(Dialect::Postgres);
-    schema.namespaces = read_namespaces(client).await?;
-    schema.enums = read_enums(client).await?;
-    schema.sequences = read_sequences(client).await?;
-    schema.tables = read_tables(client).await?;
-    schema.views = read_views(client).await?;
+    schema.namespaces = namespaces;
+    schema.enums = enums;
+    schema.sequences = sequences;
+    schema.tables = tables;
+    schema.views = views;
     schema.normalize();
     Ok(schema)
 }
@@ -197,20 +238,102 @@ async fn read_tables(client: &Client) -> Result<Vec<Table>, EngineError> {
         return Ok(Vec::new());
     }
     let oids: Vec<u32> = tables.keys().copied().collect();
+    let params: [&(dyn ToSql + Sync); 1] = [&oids];
+    let (column_rows, constraint_rows, index_rows) = tokio::try_join!(
+        run(client, &COLUMNS, &params),
+        run(client, &CONSTRAINTS, &params),
+        run(client, &INDEXES, &params),
+    )?;
 
-    for row in run(client, &COLUMNS, &[&oids]).await? {
-        let column = column_from_row(&row)?;
-        table_for(&mut tables, &row, &COLUMNS)?.columns.push(column);
+    // The query returns columns unordered (see columns.sql); attnum order is put back here.
+    let mut columns: Vec<(u32, i16, Column)> = Vec::new();
+    for row in column_rows {
+        columns.push((
+            field(&row, &COLUMNS, "table_oid")?,
+            field(&row, &COLUMNS, "attnum")?,
+            column_from_row(&row)?,
+        ));
     }
-    for row in run(client, &CONSTRAINTS, &[&oids]).await? {
+    columns.sort_unstable_by_key(|(oid, attnum, _)| (*oid, *attnum));
+    let mut names = ColumnNames::default();
+    for (oid, attnum, column) in columns {
+        names.insert(oid, attnum, column.name.clone());
+        table_by_oid(&mut tables, oid, &COLUMNS)?
+            .columns
+            .push(column);
+    }
+
+    // Foreign keys to tables outside the set (dbwarden's own, an extension's) name columns the
+    // column query did not read.
+    let mut outside: Vec<u32> = Vec::new();
+    for row in &constraint_rows {
+        let kind: String = field(row, &CONSTRAINTS, "kind")?;
+        let referenced: u32 = field(row, &CONSTRAINTS, "referenced_oid")?;
+        if kind == "f" && !tables.contains_key(&referenced) && !outside.contains(&referenced) {
+            outside.push(referenced);
+        }
+    }
+    if !outside.is_empty() {
+        for row in run(client, &ATTRIBUTE_NAMES, &[&outside]).await? {
+            names.insert(
+                field(&row, &ATTRIBUTE_NAMES, "table_oid")?,
+                field(&row, &ATTRIBUTE_NAMES, "attnum")?,
+                field(&row, &ATTRIBUTE_NAMES, "name")?,
+            );
+        }
+        names.sort();
+    }
+
+    for row in constraint_rows {
         let table = table_for(&mut tables, &row, &CONSTRAINTS)?;
-        add_constraint(table, &row)?;
+        add_constraint(table, &row, &names)?;
     }
-    for row in run(client, &INDEXES, &[&oids]).await? {
-        let index = index_from_row(&row)?;
+    for row in index_rows {
+        let index = index_from_row(&row, &names)?;
         table_for(&mut tables, &row, &INDEXES)?.indexes.push(index);
     }
     Ok(tables.into_values().collect())
+}
+
+/// Column names by table oid and attnum, for the attnum lists of constraints and indexes.
+#[derive(Default)]
+struct ColumnNames(HashMap<u32, Vec<(i16, String)>>);
+
+impl ColumnNames {
+    /// Adds a column; a table's columns must come in attnum order, or [`Self::sort`] follow.
+    fn insert(&mut self, table: u32, attnum: i16, name: String) {
+        self.0.entry(table).or_default().push((attnum, name));
+    }
+
+    /// Puts every table's columns in attnum order.
+    fn sort(&mut self) {
+        for columns in self.0.values_mut() {
+            columns.sort_unstable_by_key(|(attnum, _)| *attnum);
+        }
+    }
+
+    /// The name of column `attnum` of `table`; `what` says who asks, in an error.
+    fn name(&self, table: u32, attnum: i16, what: &str) -> Result<String, EngineError> {
+        let columns = self.0.get(&table).map(Vec::as_slice).unwrap_or_default();
+        columns
+            .binary_search_by_key(&attnum, |(a, _)| *a)
+            .ok()
+            .and_then(|i| columns.get(i))
+            .map(|(_, name)| name.clone())
+            .ok_or_else(|| {
+                EngineError::Driver(format!(
+                    "introspecting {what}: no column {attnum} in table oid {table}"
+                ))
+            })
+    }
+
+    /// The names of `attnums` of `table`, in their order.
+    fn names(&self, table: u32, attnums: &[i16], what: &str) -> Result<Vec<String>, EngineError> {
+        attnums
+            .iter()
+            .map(|attnum| self.name(table, *attnum, what))
+            .collect()
+    }
 }
 
 /// The table a row of a per-table query belongs to (by its `table_oid` column).
@@ -219,7 +342,15 @@ fn table_for<'t>(
     row: &Row,
     query: &CatalogQuery,
 ) -> Result<&'t mut Table, EngineError> {
-    let oid: u32 = field(row, query, "table_oid")?;
+    table_by_oid(tables, field(row, query, "table_oid")?, query)
+}
+
+/// The table with oid `oid`, which a row of `query` names.
+fn table_by_oid<'t>(
+    tables: &'t mut HashMap<u32, Table>,
+    oid: u32,
+    query: &CatalogQuery,
+) -> Result<&'t mut Table, EngineError> {
     tables.get_mut(&oid).ok_or_else(|| {
         EngineError::Driver(format!(
             "introspecting {}: row for table oid {oid}, which the table query did not return",
@@ -272,22 +403,41 @@ fn column_from_row(row: &Row) -> Result<Column, EngineError> {
     })
 }
 
-fn add_constraint(table: &mut Table, row: &Row) -> Result<(), EngineError> {
+fn add_constraint(table: &mut Table, row: &Row, names: &ColumnNames) -> Result<(), EngineError> {
     let name: String = field(row, &CONSTRAINTS, "name")?;
     let kind: String = field(row, &CONSTRAINTS, "kind")?;
-    let columns: Vec<String> = field(row, &CONSTRAINTS, "columns")?;
+    let what = || format!("constraints (constraint {name} on {})", table.name);
+    // Key columns in key order (conkey); a check's are not read.
+    let columns = || -> Result<Vec<String>, EngineError> {
+        let table_oid: u32 = field(row, &CONSTRAINTS, "table_oid")?;
+        let attnums: Option<Vec<i16>> = field(row, &CONSTRAINTS, "key_attnums")?;
+        names.names(table_oid, &attnums.unwrap_or_default(), &what())
+    };
     match kind.as_str() {
         "p" => {
+            let columns = columns()?;
             table.primary_key = Some(PrimaryKey {
                 name: Some(name),
                 columns,
             });
         }
-        "u" => table.uniques.push(UniqueConstraint {
-            name: Some(name),
-            columns,
-        }),
+        "u" => {
+            let columns = columns()?;
+            table.uniques.push(UniqueConstraint {
+                name: Some(name),
+                columns,
+            });
+        }
         "f" => {
+            let columns = columns()?;
+            let referenced_oid: u32 = field(row, &CONSTRAINTS, "referenced_oid")?;
+            let referenced_attnums: Option<Vec<i16>> =
+                field(row, &CONSTRAINTS, "referenced_attnums")?;
+            let referenced_columns = names.names(
+                referenced_oid,
+                &referenced_attnums.unwrap_or_default(),
+                &what(),
+            )?;
             let foreign_key = ForeignKey {
                 referenced_table: qualified(
                     row,
@@ -295,7 +445,7 @@ fn add_constraint(table: &mut Table, row: &Row) -> Result<(), EngineError> {
                     "referenced_schema",
                     "referenced_table",
                 )?,
-                referenced_columns: field(row, &CONSTRAINTS, "referenced_columns")?,
+                referenced_columns,
                 on_delete: foreign_key_action(row, &name, "on_delete")?,
                 on_update: foreign_key_action(row, &name, "on_update")?,
                 name: Some(name),
@@ -341,30 +491,53 @@ fn foreign_key_action(
     }
 }
 
-fn index_from_row(row: &Row) -> Result<Index, EngineError> {
+fn index_from_row(row: &Row, names: &ColumnNames) -> Result<Index, EngineError> {
     let name: String = field(row, &INDEXES, "name")?;
-    let key_columns: Vec<Option<String>> = field(row, &INDEXES, "key_columns")?;
-    let key_definitions: Vec<String> = field(row, &INDEXES, "key_definitions")?;
-    let key_descending: Vec<bool> = field(row, &INDEXES, "key_descending")?;
-    if key_definitions.len() != key_columns.len() || key_descending.len() != key_columns.len() {
+    let table_oid: u32 = field(row, &INDEXES, "table_oid")?;
+    let key_count: i16 = field(row, &INDEXES, "key_count")?;
+    let key_attnums: Vec<i16> = field(row, &INDEXES, "key_attnums")?;
+    let key_options: Vec<i16> = field(row, &INDEXES, "key_options")?;
+    // Printed for the expression parts of an index that has some (NULL otherwise).
+    let key_definitions: Option<Vec<Option<String>>> = field(row, &INDEXES, "key_definitions")?;
+    let key_count = usize::try_from(key_count).unwrap_or_default();
+    let mut definitions = key_definitions.unwrap_or_default();
+    if key_attnums.len() < key_count || key_options.len() < key_count {
         return Err(EngineError::Driver(format!(
-            "introspecting indexes: index {name} came back with key lists of different lengths"
+            "introspecting indexes: index {name} came back with {key_count} key parts but \
+             {} attnums and {} options",
+            key_attnums.len(),
+            key_options.len()
         )));
     }
-    let parts = key_columns
-        .into_iter()
-        .zip(key_definitions)
-        .zip(key_descending)
-        .map(|((column, definition), descending)| IndexPart {
-            // A column part has a pg_attribute row; an expression part (indkey 0) has none.
-            key: match column {
-                Some(column) => IndexKey::Column(column),
-                None => IndexKey::Expression(definition),
-            },
-            descending,
-            prefix_length: None,
+    let what = || format!("indexes (index {name})");
+    let parts = key_attnums
+        .iter()
+        .zip(&key_options)
+        .take(key_count)
+        .enumerate()
+        .map(|(k, (&attnum, &option))| {
+            // A column part has its attnum; an expression part has 0 and a definition.
+            let key = if attnum != 0 {
+                IndexKey::Column(names.name(table_oid, attnum, &what())?)
+            } else {
+                match definitions.get_mut(k).and_then(Option::take) {
+                    Some(definition) => IndexKey::Expression(definition),
+                    None => {
+                        return Err(EngineError::Driver(format!(
+                            "introspecting indexes: index {name} has an expression part \
+                             without a definition"
+                        )));
+                    }
+                }
+            };
+            Ok(IndexPart {
+                key,
+                // Bit 0 of indoption is DESC (pg_index.h, INDOPTION_DESC).
+                descending: option & 1 == 1,
+                prefix_length: None,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, EngineError>>()?;
     let method: String = field(row, &INDEXES, "method")?;
     Ok(Index {
         unique: field(row, &INDEXES, "is_unique")?,

@@ -1,7 +1,9 @@
 -- Sequences of user schemas with all their options and the column that owns them. An owning
 -- column is an 'a' (auto) dependency for OWNED BY / serial and an 'i' (internal) one for an
 -- identity column; identity sequences belong to their column and are left out, as are those
--- owned by dbwarden's own tables.
+-- owned by dbwarden's own tables. Comments come from a join on pg_description (what
+-- obj_description looks up, one SQL-function call per row otherwise); the owning column's name
+-- is a plain index probe (as a join, the planner caches it per row at a higher cost).
 SELECT n.nspname::text AS schema,
        c.relname::text AS name,
        pg_catalog.format_type(s.seqtypid, NULL) AS data_type,
@@ -13,8 +15,11 @@ SELECT n.nspname::text AS schema,
        s.seqcycle AS cycle,
        owner_namespace.nspname::text AS owner_schema,
        owner_table.relname::text AS owner_table,
-       owner_column.attname::text AS owner_column,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+       (SELECT owner_column.attname::text
+        FROM pg_catalog.pg_attribute owner_column
+        WHERE owner_column.attrelid = owner.refobjid
+          AND owner_column.attnum = owner.refobjsubid) AS owner_column,
+       description.description AS comment
 FROM pg_catalog.pg_sequence s
 JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -26,9 +31,10 @@ LEFT JOIN pg_catalog.pg_depend owner
       AND owner.deptype IN ('a', 'i')
 LEFT JOIN pg_catalog.pg_class owner_table ON owner_table.oid = owner.refobjid
 LEFT JOIN pg_catalog.pg_namespace owner_namespace ON owner_namespace.oid = owner_table.relnamespace
-LEFT JOIN pg_catalog.pg_attribute owner_column
-       ON owner_column.attrelid = owner.refobjid
-      AND owner_column.attnum = owner.refobjsubid
+LEFT JOIN pg_catalog.pg_description description
+       ON description.objoid = c.oid
+      AND description.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+      AND description.objsubid = 0
 WHERE n.nspname NOT LIKE 'pg\_%'
   AND n.nspname <> 'information_schema'
   AND NOT EXISTS (

@@ -1,11 +1,16 @@
 -- Ordinary and partitioned tables of user schemas, except dbwarden's own (dbwarden_*). Their
--- oids key the column, constraint and index queries.
+-- oids key the column, constraint and index queries. Comments come from a join on
+-- pg_description (what obj_description looks up, one SQL-function call per row otherwise).
 SELECT c.oid AS oid,
        n.nspname::text AS schema,
        c.relname::text AS name,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+       description.description AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description description
+       ON description.objoid = c.oid
+      AND description.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+      AND description.objsubid = 0
 WHERE c.relkind IN ('r', 'p')
   AND n.nspname NOT LIKE 'pg\_%'
   AND n.nspname <> 'information_schema'

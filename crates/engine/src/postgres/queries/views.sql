@@ -1,11 +1,16 @@
--- Views of user schemas with their bodies as PostgreSQL prints them (pretty mode).
+-- Views of user schemas with their bodies as PostgreSQL prints them (pretty mode). Comments come
+-- from a join on pg_description (what obj_description looks up).
 SELECT c.oid AS oid,
        n.nspname::text AS schema,
        c.relname::text AS name,
        pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS comment
+       description.description AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_catalog.pg_description description
+       ON description.objoid = c.oid
+      AND description.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
+      AND description.objsubid = 0
 WHERE c.relkind = 'v'
   AND n.nspname NOT LIKE 'pg\_%'
   AND n.nspname <> 'information_schema'
