@@ -5,7 +5,7 @@
 use dbwarden_core::diff::{Change, Classification, Diff, classify_on};
 use dbwarden_core::version::TargetVersion;
 use dbwarden_core::{Dialect, QualifiedName};
-use dbwarden_engine::{ConnectionUrl, EngineError, Value};
+use dbwarden_engine::{ConnectionUrl, Engine, EngineError, Value};
 use std::collections::BTreeMap;
 
 /// Facts read from the database a diff starts from.
@@ -33,16 +33,20 @@ impl LiveFacts {
     }
 }
 
-/// Reads the facts for `diff` from `url`, the database the diff starts from: the release, and
-/// the row estimates of every table in one catalog query (PostgreSQL, MySQL), or exact counts
-/// of the tables the diff touches (SQLite, which keeps no estimate).
-pub async fn live_facts(url: &ConnectionUrl, diff: &Diff) -> Result<LiveFacts, EngineError> {
+/// A connection to the database a diff starts from, with what can be read before the diff is
+/// known, so that it is read while the schemas are: the release, and the row estimates of
+/// every table in one catalog query (PostgreSQL, MySQL).
+pub struct LiveSource {
+    engine: Box<dyn Engine>,
+    dialect: Dialect,
+    version: Option<TargetVersion>,
+    catalog: BTreeMap<QualifiedName, u64>,
+}
+
+/// Connects to `url` and reads its release and row estimates.
+pub async fn open_live_source(url: &ConnectionUrl) -> Result<LiveSource, EngineError> {
     let mut engine = dbwarden_engine::connect(url).await?;
     let info = engine.server_info().await?;
-    let mut facts = LiveFacts {
-        version: TargetVersion::of_server(info.dialect, &info.product, &info.version),
-        rows: BTreeMap::new(),
-    };
     let estimates = match info.dialect {
         Dialect::Postgres => Some(
             "SELECT n.nspname::text, c.relname::text, greatest(c.reltuples, 0)::bigint \
@@ -53,9 +57,10 @@ pub async fn live_facts(url: &ConnectionUrl, diff: &Diff) -> Result<LiveFacts, E
             "SELECT NULL, TABLE_NAME, TABLE_ROWS FROM information_schema.TABLES \
              WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'",
         ),
+        // SQLite keeps no estimate: the tables the diff touches are counted afterwards.
         Dialect::Sqlite => None,
     };
-    let mut catalog: BTreeMap<QualifiedName, u64> = BTreeMap::new();
+    let mut catalog = BTreeMap::new();
     if let Some(sql) = estimates {
         for row in engine.query(sql, &[]).await? {
             let (Some(name), Some(rows)) = (
@@ -71,34 +76,50 @@ pub async fn live_facts(url: &ConnectionUrl, diff: &Diff) -> Result<LiveFacts, E
             catalog.insert(table, u64::try_from(rows).unwrap_or(0));
         }
     }
-    // Changes name tables by their new name; the live database still has the old one.
-    let old_names: BTreeMap<&QualifiedName, &QualifiedName> = diff
-        .changes
-        .iter()
-        .filter_map(|c| match c {
-            Change::RenameTable { from, to } => Some((to, from)),
-            _ => None,
-        })
-        .collect();
-    for change in &diff.changes {
-        if matches!(change, Change::CreateTable { .. }) {
-            continue;
-        }
-        let Some(table) = change.table() else {
-            continue;
+    Ok(LiveSource {
+        engine,
+        dialect: info.dialect,
+        version: TargetVersion::of_server(info.dialect, &info.product, &info.version),
+        catalog,
+    })
+}
+
+impl LiveSource {
+    /// The facts for `diff`: the release, and the rows of each existing table it touches.
+    pub async fn facts(mut self, diff: &Diff) -> LiveFacts {
+        let mut facts = LiveFacts {
+            version: self.version,
+            rows: BTreeMap::new(),
         };
-        if facts.rows.contains_key(table) {
-            continue;
+        // Changes name tables by their new name; the live database still has the old one.
+        let old_names: BTreeMap<&QualifiedName, &QualifiedName> = diff
+            .changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::RenameTable { from, to } => Some((to, from)),
+                _ => None,
+            })
+            .collect();
+        for change in &diff.changes {
+            if matches!(change, Change::CreateTable { .. }) {
+                continue;
+            }
+            let Some(table) = change.table() else {
+                continue;
+            };
+            if facts.rows.contains_key(table) {
+                continue;
+            }
+            let live_name = old_names.get(table).copied().unwrap_or(table);
+            // A table the database does not have (or cannot size) just has no estimate.
+            let rows = match self.dialect {
+                Dialect::Sqlite => crate::impact::table_rows(self.engine.as_mut(), live_name).await,
+                Dialect::Postgres | Dialect::Mysql => self.catalog.get(live_name).copied(),
+            };
+            if let Some(rows) = rows {
+                facts.rows.insert(table.clone(), rows);
+            }
         }
-        let live_name = old_names.get(table).copied().unwrap_or(table);
-        // A table the database does not have (or cannot size) just has no estimate.
-        let rows = match info.dialect {
-            Dialect::Sqlite => crate::impact::table_rows(engine.as_mut(), live_name).await,
-            Dialect::Postgres | Dialect::Mysql => catalog.get(live_name).copied(),
-        };
-        if let Some(rows) = rows {
-            facts.rows.insert(table.clone(), rows);
-        }
+        facts
     }
-    Ok(facts)
 }

@@ -7,7 +7,7 @@ use crate::output::{Style, paint, print_json, println_safe};
 use dbwarden::config::resolve_database_url;
 use dbwarden::core::diff::{Change, Classification, Dependent, RenameHints, Safety, diff};
 use dbwarden::engine::ConnectionUrl;
-use dbwarden::live_facts::{LiveFacts, live_facts};
+use dbwarden::live_facts::{LiveFacts, open_live_source};
 use dbwarden::schema_source::{SchemaSource, SourceError, load_schemas};
 use serde::Serialize;
 
@@ -96,22 +96,26 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
         ));
     }
     let dev = dev_url(&args, &from, &to, global)?;
-    let (from_schema, to_schema) = load_schemas(&from, &to, dev.as_ref())
-        .await
-        .map_err(source_failure)?;
+    // A live database being changed tells its release (locks differ between releases) and
+    // its tables' sizes; read while the schemas are.
+    let live = async {
+        match &from {
+            SchemaSource::Database(url) => Some(open_live_source(url).await),
+            _ => None,
+        }
+    };
+    let (schemas, live) = tokio::join!(load_schemas(&from, &to, dev.as_ref()), live);
+    let (from_schema, to_schema) = schemas.map_err(source_failure)?;
     let dialect = to_schema.dialect;
     let result = diff(&from_schema, &to_schema, &hints);
-    // A live database being changed tells its release (locks differ between releases) and
-    // its tables' sizes.
-    let facts = match &from {
-        SchemaSource::Database(url) if !result.is_empty() => {
-            live_facts(url, &result).await.map_err(|e| {
-                Failure::new(
-                    Exit::Failure,
-                    "database",
-                    format!("cannot read the server version and table sizes of --from: {e}"),
-                )
-            })?
+    let facts = match live {
+        Some(Ok(source)) if !result.is_empty() => source.facts(&result).await,
+        Some(Err(e)) => {
+            return Err(Failure::new(
+                Exit::Failure,
+                "database",
+                format!("cannot read the server version and table sizes of --from: {e}"),
+            ));
         }
         _ => LiveFacts::default(),
     };
