@@ -619,3 +619,84 @@ async fn renamed_column_is_kept_in_step_until_contract(server: Server) {
 }
 
 on_every_engine!(renamed_column_is_kept_in_step_until_contract);
+
+/// A renamed table keeps its old name as an updatable view until the contract step
+/// (PostgreSQL, MySQL); SQLite, whose views take no writes, renames it in one migration.
+async fn renamed_table_leaves_a_writable_view_until_contract(server: Server) {
+    let Some(db) = dbwarden_testkit::TestDb::create(server).await else {
+        return;
+    };
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    let url = db.url_string();
+    project.write("../base.sql", BASE);
+    project.write(
+        "../desired.sql",
+        &BASE.replace("CREATE TABLE customers", "CREATE TABLE clients"),
+    );
+    let run = |args: &[&str]| project.run(args);
+    run(&[
+        "plan",
+        "--to",
+        "base.sql",
+        "--name",
+        "base",
+        "--dev-url",
+        &url,
+    ])
+    .assert_code(0);
+    run(&["migrate", "up"]).assert_code(0);
+    probe
+        .execute("INSERT INTO customers (id, email) VALUES (1, 'a@example.com')")
+        .await;
+    run(&[
+        "plan",
+        "--to",
+        "desired.sql",
+        "--name",
+        "rename_customers",
+        "--dev-url",
+        &url,
+        "--rename",
+        "customers=clients",
+    ])
+    .assert_code(0);
+    let contract = project
+        .migrations_dir()
+        .join("0003_rename_customers_contract.up.sql");
+    if server == Server::Sqlite {
+        assert!(!contract.exists(), "SQLite renames in one step");
+        run(&["migrate", "up"]).assert_code(0);
+    } else {
+        run(&["migrate", "up"]).assert_code(0);
+        // Old code keeps reading and writing under the old name.
+        probe
+            .execute("INSERT INTO customers (id, email) VALUES (2, 'b@example.com')")
+            .await;
+        probe
+            .execute("UPDATE customers SET name = 'Ann' WHERE id = 1")
+            .await;
+        assert_eq!(
+            probe
+                .scalar("SELECT COUNT(*) FROM clients WHERE id = 2 OR name = 'Ann'")
+                .await,
+            2
+        );
+        run(&["migrate", "up", "--contract"]).assert_code(0);
+    }
+    run(&[
+        "diff",
+        "--from",
+        "desired.sql",
+        "--to",
+        &url,
+        "--fail-on-diff",
+    ])
+    .assert_code(0);
+    run(&["migrate", "down", "--to", "1"]).assert_code(0);
+    run(&["diff", "--from", "base.sql", "--to", &url, "--fail-on-diff"]).assert_code(0);
+    let expected = if server == Server::Sqlite { 1 } else { 2 };
+    assert_eq!(probe.count("customers").await, expected);
+}
+
+on_every_engine!(renamed_table_leaves_a_writable_view_until_contract);
