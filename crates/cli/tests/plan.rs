@@ -342,7 +342,14 @@ async fn dropped_column_is_split_into_expand_and_contract(server: Server) {
             "0003_drop_legacy_contract.up.sql"
         ]
     );
+    // Planned for the release of the server it read.
+    let release = match server {
+        Server::Postgres => "(PostgreSQL ",
+        Server::Mysql => "(MariaDB ",
+        Server::Sqlite => "(SQLite ",
+    };
     for (file, text) in &scripts {
+        assert!(text.contains(release), "{file}:\n{text}");
         let drops = text
             .lines()
             .any(|l| !l.starts_with("--") && l.to_uppercase().contains("DROP COLUMN"));

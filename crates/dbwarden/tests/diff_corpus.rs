@@ -424,7 +424,7 @@ async fn round_trip(from_db: &TestDb, to_db: &TestDb, pair: &Pair) -> Result<(),
     // What `plan` writes by default for drops and renames: the expand/contract split.
     if let Some(split) = expand_contract(&from, &to, &forward, &hints) {
         let plans = split
-            .render(&from, &to)
+            .render(&from, &to, None)
             .map_err(|e| format!("expand/contract plan: {e}"))?;
         run_named(engine.as_mut(), pair, &plans.expand_up, "expand").await?;
         run_named(engine.as_mut(), pair, &plans.expand_down, "expand down").await?;

@@ -59,6 +59,7 @@ pub async fn run(global: &GlobalArgs, args: PlanArgs) -> Result<Exit, Failure> {
         PlanOptions {
             expand_contract: !args.single_step,
             allow_destructive: args.allow_destructive,
+            server: None,
         },
     )
     .await

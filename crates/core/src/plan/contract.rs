@@ -21,8 +21,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Plan, PlanError, Step, render_diff};
+use super::{Plan, PlanError, Step, render_diff_on};
 use crate::diff::{Change, Diff, RenameHints, diff};
+use crate::version::TargetVersion;
 use crate::{
     Dialect, ForeignKey, Index, IndexKey, QualifiedName, Schema, Table, View, quote_ident,
 };
@@ -72,10 +73,16 @@ pub struct ExpandContractPlans {
 }
 
 impl ExpandContract {
-    /// Renders the split of the change from `from` to `to` as its four scripts. Statements
-    /// that no change of a diff stands for (triggers, backfills) are steps whose `change` is
-    /// [`usize::MAX`].
-    pub fn render(&self, from: &Schema, to: &Schema) -> Result<ExpandContractPlans, PlanError> {
+    /// Renders the split of the change from `from` to `to` as its four scripts, for a server
+    /// of `version` when known (see [`render_diff_on`]). Statements that no change of a diff
+    /// stands for (triggers, backfills) are steps whose `change` is [`usize::MAX`].
+    pub fn render(
+        &self,
+        from: &Schema,
+        to: &Schema,
+        version: Option<&TargetVersion>,
+    ) -> Result<ExpandContractPlans, PlanError> {
+        let render_diff = |a: &Schema, b: &Schema, d: &Diff| render_diff_on(a, b, d, version);
         let dialect = to.dialect;
         let middle = &self.middle;
         let expand_diff = diff(from, middle, &self.expand_hints);

@@ -30,8 +30,9 @@ pub use contract::{
     unsync_statements,
 };
 
-use crate::diff::{Change, Dependent, Diff, classify};
+use crate::diff::{Change, Dependent, Diff, classify_on};
 use crate::render::views_in_dependency_order;
+use crate::version::TargetVersion;
 use crate::{Dialect, ForeignKey, QualifiedName, Schema, Table, View, quote_literal};
 
 /// The statements that turn one schema into another, in the order they run.
@@ -81,7 +82,21 @@ pub enum PlanError {
 /// the dialect of `to`. The main entry point: it has both schemas, which a SQLite table
 /// rebuild, an enum recreation and the views dropped around a change need.
 pub fn render_diff(from: &Schema, to: &Schema, diff: &Diff) -> Result<Plan, PlanError> {
-    Planner::new(&diff.changes, to.dialect, Some((from, to))).run()
+    render_diff_on(from, to, diff, None)
+}
+
+/// [`render_diff`] for a server of `version` (as [`render_diff`] when unknown): MySQL's
+/// `ALGORITHM` clauses follow what that release can do online (see
+/// [`crate::diff::classify_on`]).
+pub fn render_diff_on(
+    from: &Schema,
+    to: &Schema,
+    diff: &Diff,
+    version: Option<&TargetVersion>,
+) -> Result<Plan, PlanError> {
+    let mut planner = Planner::new(&diff.changes, to.dialect, Some((from, to)));
+    planner.version = version.copied();
+    planner.run()
 }
 
 /// The statements for `changes` alone, without the schemas they came from. Changes that need
@@ -139,6 +154,8 @@ pub fn script_with(
 /// The state of one plan being written. The dialect modules add steps through it.
 pub(crate) struct Planner<'a> {
     dialect: Dialect,
+    /// The server's release, when known.
+    version: Option<TargetVersion>,
     changes: &'a [Change],
     schemas: Option<(&'a Schema, &'a Schema)>,
     steps: Vec<Step>,
@@ -184,6 +201,7 @@ impl<'a> Planner<'a> {
         };
         Planner {
             dialect,
+            version: None,
             changes,
             schemas,
             steps: Vec::new(),
@@ -724,11 +742,15 @@ pub(crate) fn comment_literal(dialect: Dialect, comment: Option<&str>) -> String
     comment.map_or_else(|| "NULL".to_owned(), |c| quote_literal(dialect, c))
 }
 
-/// The MySQL online DDL clause `classify` allows for `change`, to append to `ALTER TABLE`:
-/// asking for it makes the server refuse rather than fall back to a blocking copy.
-pub(crate) fn mysql_alter_options(change: &Change) -> &'static str {
+/// The MySQL online DDL clause `classify` allows for `change` (on `version`, when known), to
+/// append to `ALTER TABLE`: asking for it makes the server refuse rather than fall back to a
+/// blocking copy.
+pub(crate) fn mysql_alter_options(
+    change: &Change,
+    version: Option<&TargetVersion>,
+) -> &'static str {
     use crate::diff::{LockInfo, MysqlAlgorithm, MysqlLock};
-    match classify(change, Dialect::Mysql).lock {
+    match classify_on(change, Dialect::Mysql, version).lock {
         LockInfo::Mysql {
             algorithm: Some(MysqlAlgorithm::Instant),
             ..

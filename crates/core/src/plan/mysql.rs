@@ -8,6 +8,7 @@ use super::{PlanError, Planner, comment_literal, mysql_alter_options, objects};
 use crate::diff::{
     Change, ColumnChanges, ColumnPosition, CommentTarget, LockInfo, MysqlAlgorithm, MysqlLock,
 };
+use crate::version::TargetVersion;
 use crate::{Column, Dialect, ForeignKey, Identity, IndexKey, QualifiedName, Table, quote_ident};
 
 const D: Dialect = Dialect::Mysql;
@@ -26,7 +27,7 @@ fn column_list(columns: &[String]) -> String {
 
 /// Writes `change` into `p`.
 pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanError> {
-    let options = mysql_alter_options(change);
+    let options = mysql_alter_options(change, p.version.as_ref());
     match change {
         Change::CreateNamespace { .. } | Change::DropNamespace { .. } => {
             return Err(p.unsupported("MySQL has no namespaces inside a database"));
@@ -278,7 +279,7 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
             ));
         }
         Change::CreateIndex { table, index } => {
-            let index_options = create_index_options(change);
+            let index_options = create_index_options(change, p.version.as_ref());
             for sql in objects::index_statements(D, table, index) {
                 p.push(format!("{sql}{index_options}"));
             }
@@ -683,8 +684,8 @@ fn is_literal(default: &str) -> bool {
 
 /// `CREATE INDEX` takes its options after the key list, space-separated and without
 /// INSTANT (MySQL manual, "CREATE INDEX Statement").
-fn create_index_options(change: &Change) -> &'static str {
-    match crate::diff::classify(change, D).lock {
+fn create_index_options(change: &Change, version: Option<&TargetVersion>) -> &'static str {
+    match crate::diff::classify_on(change, D, version).lock {
         LockInfo::Mysql {
             algorithm: Some(MysqlAlgorithm::Inplace),
             lock: Some(MysqlLock::None) | None,

@@ -795,3 +795,29 @@ mod sqlite {
         );
     }
 }
+
+#[test]
+fn mysql_algorithm_follows_the_server_release() {
+    let mut from = Schema::empty(Dialect::Mysql);
+    let mut table = Table::new(QualifiedName::bare("t"));
+    table.columns = vec![not_null("id", "int"), Column::new("note", "text")];
+    from.tables.push(table);
+    let mut to = from.clone();
+    to.tables[0].columns.pop();
+    let changes = diff(&from, &to, &RenameHints::new());
+    let on = |version: Option<&str>| {
+        let version =
+            version.map(|v| TargetVersion::parse(v, Dialect::Mysql).expect("valid version"));
+        let plan = render_diff_on(&from, &to, &changes, version.as_ref()).expect("plannable");
+        plan.steps[0].sql.clone()
+    };
+    assert!(on(None).ends_with("ALGORITHM=INSTANT"), "{}", on(None));
+    assert!(on(Some("mysql:8.0.29")).ends_with("ALGORITHM=INSTANT"));
+    let old = on(Some("mysql:8.0.20"));
+    assert!(old.ends_with("ALGORITHM=INPLACE, LOCK=NONE"), "{old}");
+    let mariadb = on(Some("mariadb:10.3"));
+    assert!(
+        mariadb.ends_with("ALGORITHM=INPLACE, LOCK=NONE"),
+        "{mariadb}"
+    );
+}
