@@ -265,7 +265,7 @@ fn write_single(
         dir,
         name,
         MigrationRole::Single,
-        &with_directives(irreversible.then_some("irreversible"), None, up_text),
+        &with_directives(false, irreversible, up_text),
         down.map(|plan| {
             script(
                 &plan,
@@ -348,7 +348,7 @@ fn write_split(
             dir,
             name,
             MigrationRole::Expand,
-            &with_directives(expand_irreversible.then_some("irreversible"), None, up_text),
+            &with_directives(false, expand_irreversible, up_text),
             expand_down.map(|plan| {
                 script(
                     &plan,
@@ -395,11 +395,7 @@ fn write_split(
         dir,
         &contract_name,
         MigrationRole::Contract,
-        &with_directives(
-            split.loses_data.then_some("irreversible"),
-            Some("contract"),
-            up_text,
-        ),
+        &with_directives(true, split.loses_data, up_text),
         contract_down.map(|plan| {
             script(
                 &plan,
@@ -419,18 +415,21 @@ fn push_lines(header: &mut String, lines: &[String]) {
     }
 }
 
-/// `script` with `-- dbwarden:NAME` lines above it (directives must come first).
-fn with_directives(first: Option<&str>, second: Option<&str>, script: String) -> String {
+/// `script` under the `-- dbwarden:contract` and `-- dbwarden:irreversible` lines it needs
+/// (directives must come before the first statement).
+fn with_directives(contract: bool, irreversible: bool, script: String) -> String {
     let mut out = String::new();
-    for name in [second, first].into_iter().flatten() {
-        out.push_str(&format!("-- dbwarden:{name}\n"));
+    if contract {
+        out.push_str("-- dbwarden:contract\n");
+    }
+    if irreversible {
+        out.push_str("-- dbwarden:irreversible\n");
     }
     out.push_str(&script);
     out
 }
 
 /// Writes `NNNN_name.up.sql` and, when there is one, `NNNN_name.down.sql`.
-#[allow(clippy::too_many_arguments)]
 fn write_pair(
     dir: &Path,
     name: &str,
