@@ -288,6 +288,25 @@ async fn single_step_destructive_plan_is_refused_then_irreversible() {
     );
 }
 
+/// Writes the base and desired schemas beside the project, plans the base as migration 0001
+/// and applies it.
+fn start_from_base(project: &Project, url: &str, base: &str, desired: &str) {
+    project.write("../base.sql", base);
+    project.write("../desired.sql", desired);
+    project
+        .run(&[
+            "plan",
+            "--to",
+            "base.sql",
+            "--name",
+            "base",
+            "--dev-url",
+            url,
+        ])
+        .assert_code(0);
+    project.run(&["migrate", "up"]).assert_code(0);
+}
+
 /// The up scripts in the migrations folder, by file name.
 fn up_scripts(project: &Project) -> Vec<(String, String)> {
     let mut scripts: Vec<(String, String)> = std::fs::read_dir(project.migrations_dir())
@@ -312,19 +331,15 @@ async fn dropped_column_is_split_into_expand_and_contract(server: Server) {
     let mut probe = Probe::new(&db).await;
     let project = Project::new(&db);
     let url = db.url_string();
-    project.write(
-        "../base.sql",
+    start_from_base(
+        &project,
+        &url,
         "CREATE TABLE customers (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, legacy_code VARCHAR(20) NOT NULL);\nCREATE INDEX customers_legacy ON customers (legacy_code);\n",
-    );
-    project.write(
-        "../desired.sql",
         "CREATE TABLE customers (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL);\n",
     );
     let plan = |file: &str, name: &str| {
         project.run(&["plan", "--to", file, "--name", name, "--dev-url", &url])
     };
-    plan("base.sql", "base").assert_code(0);
-    project.run(&["migrate", "up"]).assert_code(0);
     probe
         .execute("INSERT INTO customers (id, email, legacy_code) VALUES (1, 'a@example.com', 'A-1'), (2, 'b@example.com', 'B-2')")
         .await;
@@ -470,23 +485,12 @@ async fn renamed_column_is_kept_in_step_until_contract(server: Server) {
     let mut probe = Probe::new(&db).await;
     let project = Project::new(&db);
     let url = db.url_string();
-    project.write("../base.sql", BASE);
-    project.write(
-        "../desired.sql",
+    start_from_base(
+        &project,
+        &url,
+        BASE,
         "CREATE TABLE customers (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, full_name VARCHAR(50));\n",
     );
-    project
-        .run(&[
-            "plan",
-            "--to",
-            "base.sql",
-            "--name",
-            "base",
-            "--dev-url",
-            &url,
-        ])
-        .assert_code(0);
-    project.run(&["migrate", "up"]).assert_code(0);
     probe
         .execute("INSERT INTO customers (id, email, name) VALUES (1, 'a@example.com', 'Ann'), (2, 'b@example.com', NULL)")
         .await;
@@ -636,23 +640,13 @@ async fn renamed_table_leaves_a_writable_view_until_contract(server: Server) {
     let mut probe = Probe::new(&db).await;
     let project = Project::new(&db);
     let url = db.url_string();
-    project.write("../base.sql", BASE);
-    project.write(
-        "../desired.sql",
+    start_from_base(
+        &project,
+        &url,
+        BASE,
         &BASE.replace("CREATE TABLE customers", "CREATE TABLE clients"),
     );
     let run = |args: &[&str]| project.run(args);
-    run(&[
-        "plan",
-        "--to",
-        "base.sql",
-        "--name",
-        "base",
-        "--dev-url",
-        &url,
-    ])
-    .assert_code(0);
-    run(&["migrate", "up"]).assert_code(0);
     probe
         .execute("INSERT INTO customers (id, email) VALUES (1, 'a@example.com')")
         .await;
