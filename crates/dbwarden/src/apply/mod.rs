@@ -21,7 +21,7 @@ use crate::backup::{
 use crate::events::{EventLog, EventType};
 use crate::migrate::{
     BackupRequirement, DownTarget, MigrateError, Migration, MigrationSet, MigrationState,
-    RunOptions, Runner,
+    RunOptions, Runner, hold_contract,
 };
 use crate::validate::{CheckFile, CheckPhase, Intent, Snapshot, compare, run_checks, snapshot};
 use dbwarden_engine::{ConnectionUrl, EngineError};
@@ -126,16 +126,14 @@ pub async fn apply(
         .collect();
     // Like `migrate up`: a contract step runs only when asked for, and nothing after it.
     let mut pending = pending;
-    let mut held = String::new();
-    if !options.run.contract
-        && let Some(at) = pending.iter().position(|m| m.up.directives.contract)
-    {
-        held = format!(
-            "; stopped before {}, a contract migration: run with --contract once no deployed code uses the old shape",
-            pending[at].label()
-        );
-        pending.truncate(at);
-    }
+    let held = hold_contract(&mut pending, options.run.contract)
+        .map(|m| {
+            format!(
+                "; stopped before {}, a contract migration: run with --contract once no deployed code uses the old shape",
+                m.label()
+            )
+        })
+        .unwrap_or_default();
     let info = runner.engine().server_info().await?;
     report.step(
         "detect",

@@ -394,9 +394,7 @@ impl Runner {
     /// migration unless contract steps were asked for.
     fn pending(&self, rows: &[HistoryRow], to: Option<u64>) -> Vec<Migration> {
         let mut pending = self.pending_through(rows, to);
-        if let Some(held) = self.held_contract(&pending) {
-            pending.truncate(held);
-        }
+        hold_contract(&mut pending, self.options.contract);
         pending
     }
 
@@ -410,14 +408,6 @@ impl Runner {
             .filter(|m| to.is_none_or(|t| m.version <= t))
             .cloned()
             .collect()
-    }
-
-    /// The index in `pending` of the first contract migration that this run holds back.
-    fn held_contract(&self, pending: &[Migration]) -> Option<usize> {
-        if self.options.contract {
-            return None;
-        }
-        pending.iter().position(|m| m.up.directives.contract)
     }
 
     /// Every refusal that applies to the pending migrations, checked before any of them runs.
@@ -555,12 +545,8 @@ impl Runner {
             },
             None => None,
         };
-        let through = self.pending_through(&rows, to);
-        let held_contract = self
-            .held_contract(&through)
-            .and_then(|i| through.get(i))
-            .map(Migration::label);
-        let pending = self.pending(&rows, to);
+        let mut pending = self.pending_through(&rows, to);
+        let held_contract = hold_contract(&mut pending, self.options.contract).map(|m| m.label());
         let remaining = self.pending_through(&rows, None).len() - pending.len();
         self.check_pending(&pending, &rows)?;
         if let BackupRequirement::Enforce(cover) = &self.options.backup {
@@ -1446,6 +1432,17 @@ async fn dry_run_statements(
         }
     }
     Ok(())
+}
+
+/// Cuts `pending` before its first `-- dbwarden:contract` migration unless contract steps
+/// were asked for (`contract`), and returns the migration held back: a contract step drops
+/// the old shape, and nothing after it may run before it.
+pub fn hold_contract(pending: &mut Vec<Migration>, contract: bool) -> Option<Migration> {
+    if contract {
+        return None;
+    }
+    let at = pending.iter().position(|m| m.up.directives.contract)?;
+    pending.drain(at..).next()
 }
 
 /// The lint target version of a live server (`postgres:15.4`, `mariadb:10.11.6`, ...).
