@@ -303,7 +303,67 @@ pub enum InspectFormat {
 pub struct LockArgs {
     /// Seconds to wait for another runner's migration lock.
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
-    pub lock_timeout: u64,
+    pub runner_lock_timeout: u64,
+    /// The longest one statement waits for a table lock before it gives up and is tried
+    /// again (e.g. 2s, 500ms): a waiting ALTER blocks every query queued behind it.
+    #[arg(long, default_value = "2s", value_name = "DURATION", value_parser = parse_duration)]
+    pub lock_timeout: std::time::Duration,
+    /// How many tries a statement (or a transactional migration) gets in all.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub lock_retries: u32,
+    /// No new try starts after this long (e.g. 10m).
+    #[arg(long, default_value = "10m", value_name = "DURATION", value_parser = parse_duration)]
+    pub lock_budget: std::time::Duration,
+}
+
+impl Default for LockArgs {
+    fn default() -> Self {
+        let policy = dbwarden::locks::LockPolicy::default();
+        LockArgs {
+            runner_lock_timeout: 60,
+            lock_timeout: policy.wait,
+            lock_retries: policy.tries,
+            lock_budget: policy.budget,
+        }
+    }
+}
+
+impl LockArgs {
+    /// The lock policy these flags describe.
+    pub fn policy(&self) -> dbwarden::locks::LockPolicy {
+        dbwarden::locks::LockPolicy {
+            wait: self.lock_timeout,
+            tries: self.lock_retries.max(1),
+            budget: self.lock_budget,
+        }
+    }
+}
+
+/// `500ms`, `2s`, `10m`, `1h`, or a number of seconds.
+pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a duration: write e.g. 500ms, 2s, 10m or 1h"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => value,
+        "ms" => value / 1000.0,
+        "m" | "min" => value * 60.0,
+        "h" => value * 3600.0,
+        other => {
+            return Err(format!(
+                "`{other}` is not a unit of time: use ms, s, m or h"
+            ));
+        }
+    };
+    if !seconds.is_finite() || seconds < 0.0 {
+        return Err(format!("`{text}` is not a duration"));
+    }
+    Ok(std::time::Duration::from_secs_f64(seconds))
 }
 
 #[derive(Debug, Subcommand)]

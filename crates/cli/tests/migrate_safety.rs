@@ -295,7 +295,7 @@ async fn sqlite_lock_left_behind_is_released_by_unlock() {
         "DROP TABLE b;\n",
     );
     project
-        .run(&["migrate", "up", "--lock-timeout", "1"])
+        .run(&["migrate", "up", "--runner-lock-timeout", "1"])
         .assert_code(1)
         .assert_stderr_mentions(&["timed out", "process 1"]);
     assert!(!probe.has_table("b").await);
@@ -314,7 +314,7 @@ fn gethostname() -> String {
 }
 
 /// A runner that finds the lock taken says who holds it while it waits, and gives up after
-/// --lock-timeout with nothing applied.
+/// --runner-lock-timeout with nothing applied.
 async fn waiting_runner_names_the_lock_holder(server: Server) {
     let db = test_db!(server);
     let mut probe = Probe::new(&db).await;
@@ -326,7 +326,7 @@ async fn waiting_runner_names_the_lock_holder(server: Server) {
     );
     let mut holder = db.connect().await;
     assert!(holder.try_lock("dbwarden_migrate").await.expect("lock"));
-    let out = project.run(&["migrate", "up", "--lock-timeout", "2"]);
+    let out = project.run(&["migrate", "up", "--runner-lock-timeout", "2"]);
     let who = match server {
         Server::Postgres => "PostgreSQL backend pid",
         Server::Mysql => "connection",

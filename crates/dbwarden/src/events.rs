@@ -19,6 +19,9 @@ pub enum EventType {
     RunFailed,
     /// The migration lock is held by someone else; waiting.
     LockWait,
+    /// A statement's lock wait ran out and it (or its transaction) will be tried again
+    /// (payload: migration, statement, try, blockers).
+    LockTimeout,
     /// A lock left by a dead runner was released by hand (`migrate unlock`).
     LockReleased,
     /// A lint finding was accepted (in-file allow with a reason, or `--allow`).

@@ -12,6 +12,7 @@ pub mod detect;
 pub mod events;
 pub mod impact;
 pub mod live_facts;
+pub mod locks;
 pub mod migrate;
 pub mod planner;
 pub mod rename_comments;

@@ -6,6 +6,7 @@
 //! with bound parameters, takes the database-level migration lock, and introspects the
 //! database into the core [`Schema`](dbwarden_core::Schema) model.
 
+pub mod capture;
 pub mod data;
 pub mod error;
 pub mod mysql;
@@ -20,7 +21,8 @@ use async_trait::async_trait;
 use dbwarden_core::{Dialect, QualifiedName, Schema, Table};
 
 pub use data::{
-    ChunkReceiver, ChunkSender, FingerprintSpec, RowFormat, SequencePosition, TableFingerprint,
+    BucketFigures, Bucketing, ChunkReceiver, ChunkSender, FingerprintSpec, RowFormat,
+    SequencePosition, TableFingerprint,
 };
 
 pub use error::EngineError;

@@ -20,7 +20,7 @@ pub struct ApplyArgs {
     pub backup_dir: PathBuf,
     pub report_dir: PathBuf,
     pub contract: bool,
-    pub lock_timeout: u64,
+    pub lock: crate::cli::LockArgs,
 }
 
 pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<Exit, Failure> {
@@ -40,7 +40,8 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<Exit, Failure> 
     let options = ApplyOptions {
         to,
         run: RunOptions {
-            lock_timeout: Duration::from_secs(args.lock_timeout),
+            runner_lock_timeout: Duration::from_secs(args.lock.runner_lock_timeout),
+            lock_policy: args.lock.policy(),
             lint,
             contract: args.contract,
             ..RunOptions::default()

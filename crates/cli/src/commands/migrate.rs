@@ -36,7 +36,7 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
         | MigrateCommand::Down { lock, .. }
         | MigrateCommand::Baseline { lock, .. }
         | MigrateCommand::Rehash { lock } => lock.clone(),
-        _ => LockArgs { lock_timeout: 60 },
+        _ => LockArgs::default(),
     };
     let (resume, allow_out_of_order, contract) = match &cmd {
         MigrateCommand::Up {
@@ -72,7 +72,8 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
         _ => None,
     };
     let options = RunOptions {
-        lock_timeout: Duration::from_secs(lock.lock_timeout),
+        runner_lock_timeout: Duration::from_secs(lock.runner_lock_timeout),
+        lock_policy: lock.policy(),
         allow_out_of_order,
         resume,
         lint,

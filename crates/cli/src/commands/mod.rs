@@ -110,7 +110,7 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
                     backup_dir,
                     report_dir,
                     contract,
-                    lock_timeout: lock.lock_timeout,
+                    lock,
                 },
             )
             .await

@@ -23,7 +23,10 @@ use crate::migrate::{
     BackupRequirement, DownTarget, MigrateError, Migration, MigrationSet, MigrationState,
     RunOptions, Runner, hold_contract,
 };
-use crate::validate::{CheckFile, CheckPhase, Intent, Snapshot, compare, run_checks, snapshot};
+use crate::validate::{
+    CheckFile, CheckPhase, Intent, LiveCapture, Snapshot, compare, run_checks, snapshot_live,
+    without_concurrent_writes,
+};
 use dbwarden_engine::{ConnectionUrl, EngineError};
 use serde_json::json;
 use std::path::PathBuf;
@@ -109,10 +112,48 @@ pub async fn apply(
     let step = Instant::now();
     let engine = dbwarden_engine::connect(url).await?;
     let set = MigrationSet::load(migrations_dir, url.dialect())?;
-    let dialect = url.dialect();
     let mut run_options = options.run.clone();
     let lint = run_options.lint.take();
-    let mut runner = Runner::new(engine, set.clone(), url.redacted(), run_options.clone());
+    let mut runner = Runner::new(engine, set.clone(), url.redacted(), run_options);
+    if let Some(events) = &events
+        && let Ok(second) = EventLog::open(events.path())
+    {
+        runner = runner.with_events(second);
+    }
+    // The runner's lock before anything else, held to the end: a second `apply` waits here
+    // (saying who holds it), then reads what is pending once the first one is done, so its
+    // backup, fingerprints and report never describe the other run's migration.
+    runner.hold_lock().await?;
+    let outcome = apply_locked(
+        &mut runner,
+        url,
+        migrations_dir,
+        &options,
+        lint,
+        &mut report,
+        &log,
+        (started, step),
+    )
+    .await;
+    runner.release_lock().await;
+    outcome?;
+    Ok(report)
+}
+
+/// [`apply`] once the runner holds the migration lock.
+#[allow(clippy::too_many_arguments)]
+async fn apply_locked(
+    runner: &mut Runner,
+    url: &ConnectionUrl,
+    migrations_dir: &std::path::Path,
+    options: &ApplyOptions,
+    lint: Option<dbwarden_lint::LintConfig>,
+    report: &mut ApplyReport,
+    log: &(impl Fn(EventType, serde_json::Value) + Sync),
+    (started, step): (Instant, Instant),
+) -> Result<(), ApplyError> {
+    let dialect = url.dialect();
+    let set = runner.migrations().clone();
     let status = runner.status().await?;
     let pending: Vec<Migration> = status
         .migrations
@@ -146,12 +187,12 @@ pub async fn apply(
             pending.len()
         ),
         step,
-        &log,
+        log,
     );
     if pending.is_empty() {
         report.status = "success".into();
         report.finish(started, &options.report_dir)?;
-        return Ok(report);
+        return Ok(());
     }
     report.describe(&pending, migrations_dir);
 
@@ -190,7 +231,7 @@ pub async fn apply(
             }
         }
         if !blocking.is_empty() {
-            report.step("lint", StepStatus::Failed, blocking.join("\n"), step, &log);
+            report.step("lint", StepStatus::Failed, blocking.join("\n"), step, log);
             return Err(MigrateError::LintRefused {
                 findings: blocking.join("\n"),
             }
@@ -206,7 +247,7 @@ pub async fn apply(
         },
         format!("{lint_findings} finding(s), none blocking"),
         step,
-        &log,
+        log,
     );
 
     // impact
@@ -261,468 +302,620 @@ pub async fn apply(
             }
         ),
         step,
-        &log,
+        log,
     );
 
-    // backup
-    let step = Instant::now();
-    let mut cover: Option<BackupCover> = None;
-    let mut backup_reader: Option<Arc<BackupReader>> = None;
-    if destructive.is_empty() {
-        report.step(
-            "backup",
-            StepStatus::Skipped,
-            "no destructive statement".into(),
-            step,
-            &log,
-        );
-    } else {
-        let mut tables: Vec<String> = destructive
-            .iter()
-            .flat_map(|d| d.tables.clone())
-            .chain(affected.iter().map(|t| t.name.name.clone()))
-            .filter(|name| schema.tables.iter().any(|t| &t.name.name == name))
-            .collect();
-        tables.sort();
-        tables.dedup();
-        let whole = destructive.iter().any(|d| d.whole_database);
-        let file = options.backup_dir.join(format!(
-            "{}_{}.dbwb",
-            chrono::Utc::now().format("%Y%m%d_%H%M%S"),
-            pending.first().map(|m| m.label()).unwrap_or_default()
-        ));
-        let summary = crate::backup::create(
-            runner.engine(),
-            &BackupOptions {
-                file: file.clone(),
-                tables: (!whole).then_some(tables),
-                sample_rows: None,
-            },
-            None,
-        )
-        .await?;
-        log(
-            EventType::BackupCreated,
-            json!({"file": file, "rows": summary.manifest.total_rows(), "size_bytes": summary.size}),
-        );
-        let verified = crate::backup::verify(&file, url).await?;
-        log(
-            EventType::BackupVerified,
-            json!({"file": file, "rows": verified.rows}),
-        );
-        cover = Some(BackupCover::of(file.clone(), &summary.manifest));
-        backup_reader = Some(Arc::new(BackupReader::open(&file)?));
-        report.backup = Some(report::BackupFigures {
-            created: true,
-            file: file.clone(),
-            size_bytes: summary.size,
-            verified: true,
-            tables: summary.manifest.tables.len(),
-            rows: summary.manifest.total_rows(),
-        });
-        report.step(
-            "backup",
-            StepStatus::Ok,
-            format!(
-                "{} ({} tables, {} rows), verified by a scratch restore",
-                file.display(),
-                summary.manifest.tables.len(),
-                summary.manifest.total_rows()
-            ),
-            step,
-            &log,
-        );
-    }
-
-    // pre-validation
-    let step = Instant::now();
-    let mut check_files = Vec::new();
-    for m in &pending {
-        if let Some(file) = CheckFile::beside(&m.up.path, dialect).map_err(ApplyError::Refused)? {
-            check_files.push(file);
-        }
-    }
-    // Only the tables the migrations name are compared: the application may go on writing
-    // the others meanwhile, and their changes are not the migration's.
+    // Change capture before the first fingerprint: from here on, rows other sessions write
+    // to the watched tables are known, so validation can tell them from the migration's work.
     let watched: Vec<String> = intent
         .schema_tables
         .iter()
         .chain(&intent.data_tables)
         .cloned()
         .collect();
-    let before = snapshot(runner.engine(), &url.redacted(), Some(&watched), true).await?;
-    let mut failed = Vec::new();
-    for file in &check_files {
-        for outcome in run_checks(runner.engine(), file, CheckPhase::Pre).await {
-            report.checks.push(outcome.clone());
-            if !outcome.passed {
-                failed.push(format!("{}: {}", outcome.location, outcome.detail));
-            }
-        }
-    }
-    report.pre_records = Some(before.total_rows());
-    if !failed.is_empty() {
-        report.step(
-            "pre-validation",
-            StepStatus::Failed,
-            failed.join("; "),
-            step,
-            &log,
+    let key_changing = tables_whose_key_changes(&pending, &schema, dialect);
+    let policy = options.run.lock_policy.clone();
+    let on_wait = |wait: &crate::locks::LockWait| {
+        log(
+            EventType::LockTimeout,
+            json!({"step": "change capture", "statement": wait.statement, "try": wait.attempt, "tries": wait.tries, "wait_ms": wait.wait_ms, "blockers": wait.blockers, "retry": wait.retry}),
         );
-        return Err(ApplyError::Refused(format!(
-            "pre-migration checks failed; nothing was applied:\n  {}",
-            failed.join("\n  ")
-        )));
-    }
-    report.step(
-        "pre-validation",
-        StepStatus::Ok,
-        format!(
-            "{} tables, {} rows fingerprinted",
-            before.tables.len(),
-            before.total_rows()
-        ),
-        step,
-        &log,
-    );
-
-    // rehearsal
-    let step = Instant::now();
-    let wanted = match options.rehearse {
-        Rehearse::Always => true,
-        Rehearse::Never => false,
-        Rehearse::Auto => report.destructive || report.breaking,
     };
-    if wanted {
-        let rehearsal = rehearse::rehearse(
-            url,
-            runner.engine(),
-            &pending,
-            &check_files,
-            options.rehearse_rows,
-        )
-        .await?;
-        let passed = rehearsal.passed(report.destructive);
-        let detail = format!(
-            "{} rows copied; up {}; {} unexpected difference(s); {} failed check(s); data after down: {}{}",
-            rehearsal.rows_copied,
-            if rehearsal.up_succeeded {
-                "ran"
-            } else {
-                "failed"
-            },
-            rehearsal.unexpected_differences.len(),
-            rehearsal.failed_checks.len(),
-            match rehearsal.data_came_back {
-                Some(true) => "equal to before",
-                Some(false) => "differs (the verified backup covers it)",
-                None => "no down script",
-            },
-            rehearsal
-                .error
-                .as_ref()
-                .map(|e| format!("; {e}"))
-                .unwrap_or_default()
-        );
-        report.rehearsal = Some(rehearsal);
-        if !passed {
-            report.step("rehearsal", StepStatus::Failed, detail.clone(), step, &log);
+    let capture = match LiveCapture::install(
+        runner.engine(),
+        &schema,
+        &watched,
+        &key_changing,
+        &policy,
+        &on_wait,
+    )
+    .await
+    {
+        Ok(capture) => capture,
+        Err(e) => {
             return Err(ApplyError::Refused(format!(
-                "the rehearsal on a scratch copy failed; nothing was applied: {detail}"
+                "could not install change capture on the tables the migrations touch ({e}); nothing was applied"
             )));
         }
-        report.step("rehearsal", StepStatus::Ok, detail, step, &log);
-    } else {
-        let why = if options.rehearse == Rehearse::Never {
-            "not requested (--rehearse never)"
-        } else {
-            "no destructive or breaking change"
-        };
-        report.step("rehearsal", StepStatus::Skipped, why.into(), step, &log);
-    }
-
-    // apply, with the write probe watching the affected tables
-    let step = Instant::now();
-    let probe_tables = affected
-        .iter()
-        .filter_map(|t| t.columns.first().map(|c| (t.name.clone(), c.name.clone())))
-        .collect();
-    let write_probe = probe::WriteProbe::start(url, probe_tables).await;
-    let mut run_options = options.run.clone();
-    run_options.lint = None;
-    run_options.backup = BackupRequirement::Enforce(cover.clone());
-    let engine = dbwarden_engine::connect(url).await?;
-    let mut apply_runner = Runner::new(engine, set.clone(), url.redacted(), run_options);
-    if let Some(events) = &events
-        && let Ok(second) = EventLog::open(events.path())
-    {
-        apply_runner = apply_runner.with_events(second);
-    }
-    let outcome = apply_runner.up(options.to).await;
-    let observed = match write_probe {
-        Some(p) => Some(p.stop().await),
-        None => None,
     };
-    report.probe = observed;
-    let failure = match outcome {
-        Ok(up) => {
-            report.step(
-                "apply",
-                StepStatus::Ok,
-                format!("{} migration(s) applied", up.applied.len()),
-                step,
-                &log,
-            );
-            report.applied = up
-                .applied
-                .iter()
-                .map(|a| format!("{}_{}", a.version, a.name))
-                .collect();
-            None
-        }
-        Err(e) => {
-            report.step("apply", StepStatus::Failed, e.to_string(), step, &log);
-            Some(e.to_string())
-        }
-    };
-
-    // post-validation
-    let step = Instant::now();
-    let failure = match failure {
-        Some(f) => Some(f),
-        None => {
-            let after =
-                snapshot(apply_runner.engine(), &url.redacted(), Some(&watched), true).await?;
-            report.post_records = Some(after.total_rows());
-            let differences = compare(&before, &after, &intent);
-            let mut problems: Vec<String> = differences
-                .iter()
-                .filter(|d| d.intended.is_none())
-                .map(|d| {
-                    format!(
-                        "{} {}: expected {}, found {}",
-                        d.table, d.figure, d.expected, d.found
-                    )
-                })
-                .collect();
-            report.differences = differences;
-            for file in &check_files {
-                for outcome in run_checks(apply_runner.engine(), file, CheckPhase::Post).await {
-                    if !outcome.passed {
-                        problems.push(format!("check {}: {}", outcome.location, outcome.detail));
-                    }
-                    report.checks.push(outcome);
-                }
-            }
-            if problems.is_empty() {
-                report.step(
-                    "post-validation",
-                    StepStatus::Ok,
-                    format!(
-                        "{} tables, {} rows; every difference intended",
-                        after.tables.len(),
-                        after.total_rows()
-                    ),
-                    step,
-                    &log,
-                );
-                None
-            } else {
-                report.step(
-                    "post-validation",
-                    StepStatus::Failed,
-                    problems.join("; "),
-                    step,
-                    &log,
-                );
-                Some(problems.join("; "))
-            }
-        }
-    };
-
-    match failure {
-        None => {
-            report.status = "success".into();
-            report.integrity = "verified".into();
-        }
-        Some(reason) => {
-            let restored = roll_back(
-                &mut apply_runner,
-                &pending,
-                backup_reader,
-                &before,
-                url,
-                &mut report,
-                &log,
-            )
-            .await;
-            report.status = if restored {
-                "rolled_back".into()
-            } else {
-                "failed".into()
-            };
-            report.integrity = if restored {
-                "restored: fingerprints equal to before".into()
-            } else {
-                "NOT restored: see the steps".into()
-            };
-            report.error = Some(reason);
-        }
+    if let Some(hooks) = capture.sqlite_hooks() {
+        runner.set_transaction_hooks(Arc::new(hooks));
     }
+    report.uncaptured = capture.uncaptured.clone();
+    let protected = Protected {
+        url,
+        options,
+        pending: &pending,
+        intent: &intent,
+        watched: &watched,
+        capture: &capture,
+    };
+    let outcome = protected
+        .run(runner, &schema, &destructive, &affected, report, log)
+        .await;
+    capture.remove(runner.engine(), &policy).await;
+    runner.clear_transaction_hooks();
+    outcome?;
     report.finish(started, &options.report_dir)?;
     log(
         EventType::ApplyComplete,
-        serde_json::to_value(&report).unwrap_or_default(),
+        serde_json::to_value(&*report).unwrap_or_default(),
     );
-    Ok(report)
+    Ok(())
 }
 
-/// Undoes this run: down scripts for what they can undo, the verified backup for the rest, the
-/// history rows of what the backup undid; then proves it with fingerprints. Returns whether the
-/// database equals its state before.
-async fn roll_back(
-    runner: &mut Runner,
+/// Tables whose key columns a pending migration drops, renames or changes (by the words of
+/// its ALTER statements): a MySQL capture trigger names the key, so it would break them.
+fn tables_whose_key_changes(
     pending: &[Migration],
-    backup: Option<Arc<BackupReader>>,
-    before: &Snapshot,
-    url: &ConnectionUrl,
-    report: &mut ApplyReport,
-    log: &impl Fn(EventType, serde_json::Value),
-) -> bool {
-    let step = Instant::now();
-    let status = match runner.status().await {
-        Ok(s) => s,
-        Err(e) => {
+    schema: &dbwarden_core::Schema,
+    dialect: dbwarden_core::Dialect,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in &schema.tables {
+        let key: Vec<String> = table
+            .primary_key
+            .iter()
+            .flat_map(|pk| pk.columns.iter().map(|c| c.to_ascii_lowercase()))
+            .collect();
+        let touched = pending.iter().any(|m| {
+            m.up.statements().iter().any(|s| {
+                let words: Vec<String> = s
+                    .sql
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_ascii_lowercase)
+                    .collect();
+                let has = |w: &str| words.iter().any(|x| x == w);
+                has(&table.name.name.to_ascii_lowercase())
+                    && (has("drop") || has("change") || has("rename"))
+                    && key.iter().any(|k| has(k))
+            })
+        });
+        if touched && dialect == dbwarden_core::Dialect::Mysql {
+            out.push(table.name.name.clone());
+        }
+    }
+    out
+}
+
+/// The steps of `apply` that run with change capture installed: backup, pre-validation,
+/// rehearsal, execution, post-validation and, on failure, the rollback.
+struct Protected<'a> {
+    url: &'a ConnectionUrl,
+    options: &'a ApplyOptions,
+    pending: &'a [Migration],
+    intent: &'a Intent,
+    watched: &'a [String],
+    capture: &'a LiveCapture,
+}
+
+impl Protected<'_> {
+    /// Fingerprints of the watched tables, grouped by key where captured.
+    async fn snapshot(&self, runner: &mut Runner) -> Result<Snapshot, EngineError> {
+        snapshot_live(
+            runner.engine(),
+            &self.url.redacted(),
+            self.watched,
+            self.capture,
+        )
+        .await
+    }
+
+    /// `before` against the database now, leaving out what other sessions wrote meanwhile.
+    async fn compare_now(
+        &self,
+        runner: &mut Runner,
+        before: &Snapshot,
+        intent: &Intent,
+        report: &mut ApplyReport,
+    ) -> Result<(Snapshot, Vec<crate::validate::Difference>), EngineError> {
+        let after = self.snapshot(runner).await?;
+        let writes = self.capture.writes(runner.engine()).await?;
+        let (b, a) = without_concurrent_writes(before, &after, &writes);
+        report.concurrent_writes = writes;
+        Ok((after.clone(), compare(&b, &a, intent)))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn run(
+        &self,
+        runner: &mut Runner,
+        schema: &dbwarden_core::Schema,
+        destructive: &[crate::backup::DestructiveStatement],
+        affected: &[&dbwarden_core::Table],
+        report: &mut ApplyReport,
+        log: &impl Fn(EventType, serde_json::Value),
+    ) -> Result<(), ApplyError> {
+        let (url, options, pending) = (self.url, self.options, self.pending);
+        let dialect = url.dialect();
+        // backup
+        let step = Instant::now();
+        let mut cover: Option<BackupCover> = None;
+        let mut backup_reader: Option<Arc<BackupReader>> = None;
+        if destructive.is_empty() {
             report.step(
-                "rollback",
-                StepStatus::Failed,
-                format!("cannot read the history: {e}"),
+                "backup",
+                StepStatus::Skipped,
+                "no destructive statement".into(),
                 step,
                 log,
             );
-            return false;
+        } else {
+            let mut tables: Vec<String> = destructive
+                .iter()
+                .flat_map(|d| d.tables.clone())
+                .chain(affected.iter().map(|t| t.name.name.clone()))
+                .filter(|name| schema.tables.iter().any(|t| &t.name.name == name))
+                .collect();
+            tables.sort();
+            tables.dedup();
+            let whole = destructive.iter().any(|d| d.whole_database);
+            // Unique per run: two runs in the same second never share a file name.
+            let file = options.backup_dir.join(format!(
+                "{}_{}_{}.dbwb",
+                chrono::Utc::now().format("%Y%m%d_%H%M%S%3f"),
+                pending.first().map(|m| m.label()).unwrap_or_default(),
+                std::process::id()
+            ));
+            let summary = crate::backup::create(
+                runner.engine(),
+                &BackupOptions {
+                    file: file.clone(),
+                    tables: (!whole).then_some(tables),
+                    sample_rows: None,
+                },
+                None,
+            )
+            .await?;
+            log(
+                EventType::BackupCreated,
+                json!({"file": file, "rows": summary.manifest.total_rows(), "size_bytes": summary.size}),
+            );
+            let verified = crate::backup::verify(&file, url).await?;
+            log(
+                EventType::BackupVerified,
+                json!({"file": file, "rows": verified.rows}),
+            );
+            cover = Some(BackupCover::of(file.clone(), &summary.manifest));
+            backup_reader = Some(Arc::new(BackupReader::open(&file)?));
+            report.backup = Some(report::BackupFigures {
+                created: true,
+                file: file.clone(),
+                size_bytes: summary.size,
+                verified: true,
+                tables: summary.manifest.tables.len(),
+                rows: summary.manifest.total_rows(),
+            });
+            report.step(
+                "backup",
+                StepStatus::Ok,
+                format!(
+                    "{} ({} tables, {} rows), verified by a scratch restore",
+                    file.display(),
+                    summary.manifest.tables.len(),
+                    summary.manifest.total_rows()
+                ),
+                step,
+                log,
+            );
         }
-    };
-    // This run's migrations that left a history row (applied, or stopped part-way).
-    let touched: Vec<u64> = status
+
+        // pre-validation
+        let step = Instant::now();
+        let mut check_files = Vec::new();
+        for m in pending {
+            if let Some(file) =
+                CheckFile::beside(&m.up.path, dialect).map_err(ApplyError::Refused)?
+            {
+                check_files.push(file);
+            }
+        }
+        // Only the tables the migrations name are compared: the application may go on writing
+        // the others meanwhile, and their changes are not the migration's.
+        let before = self.snapshot(runner).await?;
+        let mut failed = Vec::new();
+        for file in &check_files {
+            for outcome in run_checks(runner.engine(), file, CheckPhase::Pre).await {
+                report.checks.push(outcome.clone());
+                if !outcome.passed {
+                    failed.push(format!("{}: {}", outcome.location, outcome.detail));
+                }
+            }
+        }
+        report.pre_records = Some(before.total_rows());
+        if !failed.is_empty() {
+            report.step(
+                "pre-validation",
+                StepStatus::Failed,
+                failed.join("; "),
+                step,
+                log,
+            );
+            return Err(ApplyError::Refused(format!(
+                "pre-migration checks failed; nothing was applied:\n  {}",
+                failed.join("\n  ")
+            )));
+        }
+        report.step(
+            "pre-validation",
+            StepStatus::Ok,
+            format!(
+                "{} tables, {} rows fingerprinted",
+                before.tables.len(),
+                before.total_rows()
+            ),
+            step,
+            log,
+        );
+
+        // rehearsal
+        let step = Instant::now();
+        let wanted = match options.rehearse {
+            Rehearse::Always => true,
+            Rehearse::Never => false,
+            Rehearse::Auto => report.destructive || report.breaking,
+        };
+        if wanted {
+            let rehearsal = rehearse::rehearse(
+                url,
+                runner.engine(),
+                pending,
+                &check_files,
+                options.rehearse_rows,
+            )
+            .await?;
+            let passed = rehearsal.passed(report.destructive);
+            let detail = format!(
+                "{} rows copied; up {}; {} unexpected difference(s); {} failed check(s); data after down: {}{}",
+                rehearsal.rows_copied,
+                if rehearsal.up_succeeded {
+                    "ran"
+                } else {
+                    "failed"
+                },
+                rehearsal.unexpected_differences.len(),
+                rehearsal.failed_checks.len(),
+                match rehearsal.data_came_back {
+                    Some(true) => "equal to before",
+                    Some(false) => "differs (the verified backup covers it)",
+                    None => "no down script",
+                },
+                rehearsal
+                    .error
+                    .as_ref()
+                    .map(|e| format!("; {e}"))
+                    .unwrap_or_default()
+            );
+            report.rehearsal = Some(rehearsal);
+            if !passed {
+                report.step("rehearsal", StepStatus::Failed, detail.clone(), step, log);
+                return Err(ApplyError::Refused(format!(
+                    "the rehearsal on a scratch copy failed; nothing was applied: {detail}"
+                )));
+            }
+            report.step("rehearsal", StepStatus::Ok, detail, step, log);
+        } else {
+            let why = if options.rehearse == Rehearse::Never {
+                "not requested (--rehearse never)"
+            } else {
+                "no destructive or breaking change"
+            };
+            report.step("rehearsal", StepStatus::Skipped, why.into(), step, log);
+        }
+
+        // apply, with the write probe watching the affected tables from the first statement
+        // to the end of any rollback
+        let step = Instant::now();
+        let probe_tables = affected
+            .iter()
+            .filter_map(|t| t.columns.first().map(|c| (t.name.clone(), c.name.clone())))
+            .collect();
+        let write_probe = probe::WriteProbe::start(url, probe_tables).await;
+        runner.options_mut().backup = BackupRequirement::Enforce(cover.clone());
+        let outcome = runner.up(options.to).await;
+        let failure = match outcome {
+            Ok(up) => {
+                report.step(
+                    "apply",
+                    StepStatus::Ok,
+                    format!("{} migration(s) applied", up.applied.len()),
+                    step,
+                    log,
+                );
+                report.applied = up
+                    .applied
+                    .iter()
+                    .map(|a| format!("{}_{}", a.version, a.name))
+                    .collect();
+                None
+            }
+            Err(e) => {
+                report.step("apply", StepStatus::Failed, e.to_string(), step, log);
+                Some(e.to_string())
+            }
+        };
+
+        // post-validation; a failure to measure is a failure too, and rolls back
+        let failure = match failure {
+            Some(f) => Some(f),
+            None => self
+                .post_validate(runner, &before, &check_files, report, log)
+                .await
+                .err(),
+        };
+
+        match failure {
+            None => {
+                report.status = "success".into();
+                report.integrity = "verified".into();
+            }
+            Some(reason) => {
+                let restored = self
+                    .roll_back(runner, backup_reader, &before, report, log)
+                    .await;
+                report.status = if restored {
+                    "rolled_back".into()
+                } else {
+                    "failed".into()
+                };
+                report.integrity = if restored {
+                    "restored: fingerprints equal to before".into()
+                } else {
+                    "NOT restored: see the steps".into()
+                };
+                report.error = Some(reason);
+            }
+        }
+        report.probe = match write_probe {
+            Some(p) => Some(p.stop().await),
+            None => None,
+        };
+        Ok(())
+    }
+
+    /// Fingerprints and post checks after the migrations ran. `Err` says what failed.
+    async fn post_validate(
+        &self,
+        runner: &mut Runner,
+        before: &Snapshot,
+        check_files: &[CheckFile],
+        report: &mut ApplyReport,
+        log: &impl Fn(EventType, serde_json::Value),
+    ) -> Result<(), String> {
+        let step = Instant::now();
+        let measured = match inject_fault("post-fingerprint") {
+            Some(e) => Err(e),
+            None => self.compare_now(runner, before, self.intent, report).await,
+        };
+        let (after, differences) = match measured {
+            Ok(found) => found,
+            Err(e) => {
+                let why = format!("cannot fingerprint the result: {e}");
+                report.step(
+                    "post-validation",
+                    StepStatus::Failed,
+                    why.clone(),
+                    step,
+                    log,
+                );
+                return Err(why);
+            }
+        };
+        report.post_records = Some(after.total_rows());
+        let mut problems: Vec<String> = differences
+            .iter()
+            .filter(|d| d.intended.is_none())
+            .map(|d| {
+                format!(
+                    "{} {}: expected {}, found {}",
+                    d.table, d.figure, d.expected, d.found
+                )
+            })
+            .collect();
+        report.differences = differences;
+        for file in check_files {
+            for outcome in run_checks(runner.engine(), file, CheckPhase::Post).await {
+                if !outcome.passed {
+                    problems.push(format!("check {}: {}", outcome.location, outcome.detail));
+                }
+                report.checks.push(outcome);
+            }
+        }
+        let writes: u64 = report.concurrent_writes.values().map(|w| w.writes).sum();
+        if problems.is_empty() {
+            report.step(
+                "post-validation",
+                StepStatus::Ok,
+                format!(
+                    "{} tables, {} rows; every difference intended; {writes} concurrent row write(s) by other sessions left out",
+                    after.tables.len(),
+                    after.total_rows()
+                ),
+                step,
+                log,
+            );
+            Ok(())
+        } else {
+            report.step(
+                "post-validation",
+                StepStatus::Failed,
+                problems.join("; "),
+                step,
+                log,
+            );
+            Err(problems.join("; "))
+        }
+    }
+
+    /// Undoes this run: down scripts for what they can undo, the verified backup for the
+    /// rest, the history rows of what the backup undid; then proves it with fingerprints
+    /// (leaving out what other sessions wrote meanwhile). Returns whether the database equals
+    /// its state before.
+    async fn roll_back(
+        &self,
+        runner: &mut Runner,
+        backup: Option<Arc<BackupReader>>,
+        before: &Snapshot,
+        report: &mut ApplyReport,
+        log: &impl Fn(EventType, serde_json::Value),
+    ) -> bool {
+        let pending = self.pending;
+        let step = Instant::now();
+        let status = match runner.status().await {
+            Ok(s) => s,
+            Err(e) => {
+                report.step(
+                    "rollback",
+                    StepStatus::Failed,
+                    format!("cannot read the history: {e}"),
+                    step,
+                    log,
+                );
+                return false;
+            }
+        };
+        // This run's migrations that left a history row (applied, or stopped part-way).
+        let touched = touched_versions(&status, pending);
+        let mut notes = Vec::new();
+        let reversible = pending
+            .iter()
+            .filter(|m| touched.contains(&m.version))
+            .all(|m| m.down.is_some());
+        if !touched.is_empty() && reversible {
+            match runner.down(DownTarget::Steps(touched.len())).await {
+                Ok(down) => notes.push(format!("{} down script(s) ran", down.rolled_back.len())),
+                Err(e) => notes.push(format!("down scripts stopped: {e}")),
+            }
+        } else if !touched.is_empty() {
+            notes.push("no down script for every migration: the backup restores the data".into());
+        }
+        // Only what this run changed is restored: when nothing was applied (a transactional
+        // migration rolled itself back, or the runner refused), the rows are as they were, and a
+        // restore would only overwrite writes made since the backup.
+        if let Some(reader) = backup.filter(|_| !touched.is_empty()) {
+            match crate::backup::restore(
+                runner.engine(),
+                reader,
+                &RestoreOptions {
+                    force: true,
+                    tables: None,
+                },
+            )
+            .await
+            {
+                Ok(summary) => {
+                    // Said plainly: the restore puts back the rows as they were at the backup.
+                    notes.push(format!(
+                        "backup restored ({} rows in {}; rows written to them after the backup were replaced)",
+                        summary.rows,
+                        summary
+                            .tables
+                            .iter()
+                            .map(|t| t.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                    log(EventType::BackupRestored, json!({"rows": summary.rows}));
+                }
+                Err(e) => notes.push(format!("restore from the backup failed: {e}")),
+            }
+            // Whatever the down scripts did not remove from the history, the restore undid.
+            if let Ok(status) = runner.status().await {
+                let left = touched_versions(&status, pending);
+                if !left.is_empty() {
+                    match runner.forget(&left).await {
+                        Ok(()) => notes.push(format!(
+                            "history rows of {} migration(s) removed",
+                            left.len()
+                        )),
+                        Err(e) => notes.push(format!("history rows not removed: {e}")),
+                    }
+                }
+            }
+        }
+        let equal = match self
+            .compare_now(runner, before, &Intent::default(), report)
+            .await
+        {
+            Ok((now, differences)) => {
+                if !differences.is_empty() {
+                    notes.push(format!(
+                        "{} fingerprint difference(s) remain: {}",
+                        differences.len(),
+                        differences
+                            .iter()
+                            .map(|d| format!("{} {}", d.table, d.figure))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ));
+                }
+                report.final_records = Some(now.total_rows());
+                differences.is_empty()
+            }
+            Err(e) => {
+                notes.push(format!("cannot fingerprint the result: {e}"));
+                false
+            }
+        };
+        report.step(
+            "rollback",
+            if equal {
+                StepStatus::Ok
+            } else {
+                StepStatus::Failed
+            },
+            format!(
+                "{}; {}",
+                notes.join("; "),
+                if equal {
+                    "fingerprints equal to before"
+                } else {
+                    "fingerprints differ from before"
+                }
+            ),
+            step,
+            log,
+        );
+        equal
+    }
+}
+
+/// This run's migrations that have a history row (applied, or stopped part-way).
+fn touched_versions(status: &crate::migrate::StatusReport, pending: &[Migration]) -> Vec<u64> {
+    status
         .migrations
         .iter()
         .filter(|e| e.state != MigrationState::Pending)
         .filter_map(|e| e.version.parse().ok())
         .filter(|v| pending.iter().any(|m| m.version == *v))
-        .collect();
-    let mut notes = Vec::new();
-    let reversible = pending
-        .iter()
-        .filter(|m| touched.contains(&m.version))
-        .all(|m| m.down.is_some());
-    if !touched.is_empty() && reversible {
-        match runner.down(DownTarget::Steps(touched.len())).await {
-            Ok(down) => notes.push(format!("{} down script(s) ran", down.rolled_back.len())),
-            Err(e) => notes.push(format!("down scripts stopped: {e}")),
-        }
-    } else if !touched.is_empty() {
-        notes.push("no down script for every migration: the backup restores the data".into());
-    }
-    // Only what this run changed is restored: when nothing was applied (a transactional
-    // migration rolled itself back, or the runner refused), the rows are as they were, and a
-    // restore would only overwrite writes made since the backup.
-    if let Some(reader) = backup.filter(|_| !touched.is_empty()) {
-        match crate::backup::restore(
-            runner.engine(),
-            reader,
-            &RestoreOptions {
-                force: true,
-                tables: None,
-            },
-        )
-        .await
-        {
-            Ok(summary) => {
-                // Said plainly: the restore puts back the rows as they were at the backup.
-                notes.push(format!(
-                    "backup restored ({} rows in {}; rows written to them after the backup were replaced)",
-                    summary.rows,
-                    summary
-                        .tables
-                        .iter()
-                        .map(|t| t.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-                log(EventType::BackupRestored, json!({"rows": summary.rows}));
-            }
-            Err(e) => notes.push(format!("restore from the backup failed: {e}")),
-        }
-        // Whatever the down scripts did not remove from the history, the restore undid.
-        if let Ok(status) = runner.status().await {
-            let left: Vec<u64> = status
-                .migrations
-                .iter()
-                .filter(|e| e.state != MigrationState::Pending)
-                .filter_map(|e| e.version.parse().ok())
-                .filter(|v| pending.iter().any(|m| m.version == *v))
-                .collect();
-            if !left.is_empty() {
-                match runner.forget(&left).await {
-                    Ok(()) => notes.push(format!(
-                        "history rows of {} migration(s) removed",
-                        left.len()
-                    )),
-                    Err(e) => notes.push(format!("history rows not removed: {e}")),
-                }
-            }
-        }
-    }
-    let watched: Vec<String> = before
-        .tables
-        .keys()
-        .map(|k| k.rsplit('.').next().unwrap_or(k).to_owned())
-        .chain(pending.iter().flat_map(|m| {
-            let intent = Intent::from_sql(&m.up.text, url.dialect());
-            intent.schema_tables.into_iter().chain(intent.data_tables)
-        }))
-        .collect();
-    let equal = match snapshot(runner.engine(), &url.redacted(), Some(&watched), true).await {
-        Ok(now) => {
-            let differences = compare(before, &now, &Intent::default());
-            if !differences.is_empty() {
-                notes.push(format!(
-                    "{} fingerprint difference(s) remain: {}",
-                    differences.len(),
-                    differences
-                        .iter()
-                        .map(|d| format!("{} {}", d.table, d.figure))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            report.final_records = Some(now.total_rows());
-            differences.is_empty()
-        }
-        Err(e) => {
-            notes.push(format!("cannot fingerprint the result: {e}"));
-            false
-        }
-    };
-    report.step(
-        "rollback",
-        if equal {
-            StepStatus::Ok
-        } else {
-            StepStatus::Failed
-        },
-        format!(
-            "{}; {}",
-            notes.join("; "),
-            if equal {
-                "fingerprints equal to before"
-            } else {
-                "fingerprints differ from before"
-            }
-        ),
-        step,
-        log,
-    );
-    equal
+        .collect()
+}
+
+/// A fault forced by the test suite: `DBWARDEN_FAULT=<point>` makes the named point fail as if
+/// the database had (the regression tests of failure paths that real servers rarely take).
+fn inject_fault(point: &str) -> Option<EngineError> {
+    let wanted = std::env::var("DBWARDEN_FAULT").ok()?;
+    (wanted == point)
+        .then(|| EngineError::Driver(format!("fault injected at {point} (DBWARDEN_FAULT)")))
 }

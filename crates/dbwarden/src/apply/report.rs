@@ -7,8 +7,9 @@ use super::probe::{ProbeResult, downtime, locks_held};
 use super::rehearse::RehearsalReport;
 use crate::events::EventType;
 use crate::migrate::Migration;
-use crate::validate::{CheckOutcome, Difference};
+use crate::validate::{CheckOutcome, ConcurrentWrites, Difference};
 use dbwarden_core::Dialect;
+use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -105,6 +106,10 @@ pub struct ApplyReport {
     pub rehearsal: Option<RehearsalReport>,
     /// What the write probe saw while the migration ran.
     pub probe: Option<ProbeResult>,
+    /// Writes other sessions made to the watched tables while the migration ran, per table.
+    pub concurrent_writes: IndexMap<String, ConcurrentWrites>,
+    /// Watched tables whose comparison could not leave concurrent writes out, and why.
+    pub uncaptured: Vec<(String, String)>,
     /// Every step.
     pub steps: Vec<StepReport>,
     /// Why the run failed.
@@ -137,6 +142,8 @@ impl ApplyReport {
             checks: Vec::new(),
             rehearsal: None,
             probe: None,
+            concurrent_writes: IndexMap::new(),
+            uncaptured: Vec::new(),
             steps: Vec::new(),
             error: None,
             duration_seconds: 0.0,
@@ -236,8 +243,14 @@ impl ApplyReport {
                 "locks_held": locks_held(self.probe),
                 "downtime": downtime(self.probe),
                 "max_write_blocked_ms": self.probe.map(|p| p.max_blocked_ms),
+                "p99_write_blocked_ms": self.probe.map(|p| p.p99_blocked_ms),
+                "writes_blocked_over_100ms": self.probe.map(|p| p.blocked_writes),
+                "write_blocked_total_ms": self.probe.map(|p| p.blocked_total_ms),
                 "probe_writes": self.probe.map(|p| p.writes),
+                "probe": "from the first statement to the end of any rollback",
             },
+            "concurrent_writes": self.concurrent_writes,
+            "not_compared_under_writes": self.uncaptured,
             "rehearsal": self.rehearsal,
             "steps": self.steps,
             "error": self.error,
@@ -269,9 +282,10 @@ impl ApplyReport {
             migration: vec![
                 (step_ok("apply"), "Applied under the migration lock, one transaction per migration where the engine allows".into()),
                 (
-                    blocked.is_some_and(|b| b < 1000),
+                    blocked.is_some_and(|b| b <= super::probe::BLOCKED_THRESHOLD_MS),
                     format!(
-                        "Writes to the affected tables never blocked for a second or more (observed: {})",
+                        "Writes to the affected tables never blocked longer than {} ms (observed: {})",
+                        super::probe::BLOCKED_THRESHOLD_MS,
                         blocked.map_or("not measured".into(), |b| format!("{b} ms"))
                     ),
                 ),

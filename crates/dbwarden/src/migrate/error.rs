@@ -185,9 +185,35 @@ pub enum MigrateError {
         /// Migrations applied in this run before the failure.
         applied: Vec<String>,
     },
+    /// A statement kept waiting for a table lock: every try ran out of its lock wait.
+    #[error(
+        "{migration}: statement {statement} at {}:{line} could not get its lock in {tries} tries of {wait_ms} ms each \
+         (nothing of this migration stayed applied{}); blocked by {blockers}. Find and end the long transaction \
+         (or wait for it), then run the same command again; raise --lock-timeout / --lock-retries to wait longer",
+        .file.display(),
+        if *.transactional { "" } else { " after the statements before it" }
+    )]
+    LockWaitExhausted {
+        /// The migration label.
+        migration: String,
+        /// The script file.
+        file: PathBuf,
+        /// Line of the statement.
+        line: usize,
+        /// 1-based index of the statement in the script.
+        statement: usize,
+        /// Tries made.
+        tries: u32,
+        /// The lock wait of each try, in milliseconds.
+        wait_ms: u64,
+        /// The sessions that held the lock, as far as the database told.
+        blockers: String,
+        /// Whether the migration ran in one transaction (and so left nothing behind).
+        transactional: bool,
+    },
     /// Waited too long for another runner's lock.
     #[error(
-        "timed out after {seconds} s waiting for the migration lock{}: another dbwarden is migrating this database; wait for it or raise --lock-timeout",
+        "timed out after {seconds} s waiting for the migration lock{}: another dbwarden is migrating this database; wait for it or raise --runner-lock-timeout",
         .holder.as_ref().map(|h| format!(" held by {h}")).unwrap_or_default()
     )]
     LockTimeout {

@@ -21,7 +21,9 @@ pub use report::{
     StatusEntry, StatusReport, UpReport,
 };
 pub(crate) use runner::lint_target;
-pub use runner::{BackupRequirement, DownTarget, RunOptions, Runner, hold_contract};
+pub use runner::{
+    BackupRequirement, DownTarget, RunOptions, Runner, TransactionHooks, hold_contract,
+};
 pub use source::{Migration, MigrationSet, Script, sha256_hex, slug};
 
 /// The name of the database-level lock every runner takes.

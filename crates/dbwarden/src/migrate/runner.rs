@@ -24,8 +24,10 @@ use std::time::{Duration, Instant};
 /// Options shared by the runner's commands.
 #[derive(Debug, Clone)]
 pub struct RunOptions {
-    /// How long to wait for another runner's lock.
-    pub lock_timeout: Duration,
+    /// How long to wait for another runner's migration lock.
+    pub runner_lock_timeout: Duration,
+    /// How long a statement waits for a table lock, and how often it is tried again.
+    pub lock_policy: crate::locks::LockPolicy,
     /// Apply pending migrations older than the newest applied one.
     pub allow_out_of_order: bool,
     /// Continue a migration that stopped part-way, from its first statement not done.
@@ -44,7 +46,8 @@ pub struct RunOptions {
 impl Default for RunOptions {
     fn default() -> Self {
         RunOptions {
-            lock_timeout: Duration::from_secs(60),
+            runner_lock_timeout: Duration::from_secs(60),
+            lock_policy: crate::locks::LockPolicy::default(),
             allow_out_of_order: false,
             resume: false,
             lint: Some(dbwarden_lint::LintConfig::default()),
@@ -106,6 +109,16 @@ impl Direction {
     }
 }
 
+/// Work a caller adds to each migration's transaction: the first thing after `BEGIN` and the
+/// last before the history row and `COMMIT`. An error from either rolls the migration back.
+#[async_trait::async_trait]
+pub trait TransactionHooks: Send + Sync {
+    /// Runs right after the transaction began.
+    async fn after_begin(&self, engine: &mut dyn Engine) -> Result<(), EngineError>;
+    /// Runs after the script's last statement, before the history row and `COMMIT`.
+    async fn before_commit(&self, engine: &mut dyn Engine) -> Result<(), EngineError>;
+}
+
 /// Runs the migrations of one folder against one database.
 pub struct Runner {
     engine: Box<dyn Engine>,
@@ -115,6 +128,9 @@ pub struct Runner {
     target: String,
     progress: Box<dyn FnMut(Progress) + Send>,
     history: Option<History>,
+    hooks: Option<std::sync::Arc<dyn TransactionHooks>>,
+    /// The migration lock is held across commands (see [`Runner::hold_lock`]).
+    lock_held: bool,
 }
 
 /// Who is running, for the history table.
@@ -152,7 +168,54 @@ impl Runner {
             target,
             progress: Box::new(|_| {}),
             history: None,
+            hooks: None,
+            lock_held: false,
         }
+    }
+
+    /// Runs `hooks` inside every migration transaction.
+    pub fn with_transaction_hooks(mut self, hooks: std::sync::Arc<dyn TransactionHooks>) -> Self {
+        self.hooks = Some(hooks);
+        self
+    }
+
+    /// Takes the migration lock and keeps it until [`Runner::release_lock`]: the commands run
+    /// meanwhile on this runner do not take it again. `apply` holds it from before its backup
+    /// to after its report, so that a second run waits and then sees what the first applied.
+    pub async fn hold_lock(&mut self) -> Result<(), MigrateError> {
+        if !self.lock_held {
+            self.lock().await?;
+            self.lock_held = true;
+        }
+        Ok(())
+    }
+
+    /// Releases a lock taken by [`Runner::hold_lock`].
+    pub async fn release_lock(&mut self) {
+        if self.lock_held {
+            self.unlock().await;
+            self.lock_held = false;
+        }
+    }
+
+    /// The runner's options.
+    pub fn options(&self) -> &RunOptions {
+        &self.options
+    }
+
+    /// The runner's options, to change between commands.
+    pub fn options_mut(&mut self) -> &mut RunOptions {
+        &mut self.options
+    }
+
+    /// Runs `hooks` inside every migration transaction from now on.
+    pub fn set_transaction_hooks(&mut self, hooks: std::sync::Arc<dyn TransactionHooks>) {
+        self.hooks = Some(hooks);
+    }
+
+    /// Stops running transaction hooks.
+    pub fn clear_transaction_hooks(&mut self) {
+        self.hooks = None;
     }
 
     /// Logs events to `log`.
@@ -214,7 +277,7 @@ impl Runner {
     }
 
     async fn lock(&mut self) -> Result<(), MigrateError> {
-        let timeout = self.options.lock_timeout;
+        let timeout = self.options.runner_lock_timeout;
         let events = &self.events;
         let target = &self.target;
         let progress = &mut self.progress;
@@ -244,10 +307,22 @@ impl Runner {
         work: impl AsyncFnOnce(&mut Self) -> Result<T, MigrateError>,
     ) -> Result<T, MigrateError> {
         self.event(EventType::RunStarted, json!({"command": command}));
-        let result = match self.lock().await {
+        let held = self.lock_held;
+        let locked = if held { Ok(()) } else { self.lock().await };
+        let result = match locked {
             Ok(()) => {
-                let result = work(self).await;
-                self.unlock().await;
+                let result = match self
+                    .options
+                    .lock_policy
+                    .apply_to(self.engine.as_mut())
+                    .await
+                {
+                    Ok(()) => work(self).await,
+                    Err(e) => Err(e.into()),
+                };
+                if !held {
+                    self.unlock().await;
+                }
                 result
             }
             Err(e) => Err(e),
@@ -625,6 +700,81 @@ impl Runner {
         }
     }
 
+    /// A statement whose lock wait ran out, once (the caller decides about trying again).
+    fn lock_wait_failure(
+        m: &Migration,
+        script: &Script,
+        index: usize,
+        stmt: &Statement,
+        transactional: bool,
+    ) -> MigrateError {
+        MigrateError::LockWaitExhausted {
+            migration: m.label(),
+            file: script.path.clone(),
+            line: stmt.line,
+            statement: index + 1,
+            tries: 1,
+            wait_ms: 0,
+            blockers: String::new(),
+            transactional,
+        }
+    }
+
+    /// Runs one statement of a no-transaction script: with the lock wait of the policy,
+    /// retried while it runs out (a statement that timed out changed nothing), and without a
+    /// lock timeout for concurrent index builds (see [`crate::locks::waits_without_blocking`]).
+    async fn execute_with_retry(
+        &mut self,
+        m: &Migration,
+        script: &Script,
+        index: usize,
+        stmt: &Statement,
+    ) -> Result<dbwarden_engine::Executed, Result<EngineError, MigrateError>> {
+        let policy = self.options.lock_policy.clone();
+        let dialect = self.dialect();
+        let unbounded =
+            dialect == Dialect::Postgres && crate::locks::waits_without_blocking(&stmt.sql);
+        if unbounded {
+            self.engine
+                .execute("SET lock_timeout = 0")
+                .await
+                .map_err(Ok)?;
+        }
+        let started = Instant::now();
+        let mut tries = 0;
+        let outcome = loop {
+            tries += 1;
+            match self.engine.execute(&stmt.sql).await {
+                Err(e) if crate::locks::is_lock_timeout(dialect, &e) => {
+                    let blockers = crate::locks::blockers(self.engine.as_mut(), policy.wait).await;
+                    let retry = policy.may_retry(tries, started);
+                    self.event(
+                        EventType::LockTimeout,
+                        json!({"version": m.version_text, "name": m.name, "statement": index + 1, "line": stmt.line, "try": tries, "tries": policy.tries, "wait_ms": millis(policy.wait), "blockers": blockers, "retry": retry}),
+                    );
+                    if !retry {
+                        break Err(Err(MigrateError::LockWaitExhausted {
+                            migration: m.label(),
+                            file: script.path.clone(),
+                            line: stmt.line,
+                            statement: index + 1,
+                            tries,
+                            wait_ms: millis(policy.wait),
+                            blockers: crate::locks::describe(&blockers),
+                            transactional: false,
+                        }));
+                    }
+                    tokio::time::sleep(policy.backoff(tries)).await;
+                }
+                other => break other.map_err(Ok),
+            }
+        };
+        if unbounded && let Err(e) = policy.apply_to(self.engine.as_mut()).await {
+            tracing::warn!("could not set the lock wait back after a concurrent index build: {e}");
+        }
+        outcome
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn failure(
         m: &Migration,
@@ -652,9 +802,64 @@ impl Runner {
         }
     }
 
+    /// One transaction, tried again while a statement's lock wait runs out (within the lock
+    /// policy): a rolled-back try released every lock it took, so waiting application queries
+    /// ran meanwhile.
+    async fn run_in_transaction(
+        &mut self,
+        m: &Migration,
+        direction: Direction,
+        before: &[AppliedMigration],
+    ) -> Result<AppliedMigration, MigrateError> {
+        let policy = self.options.lock_policy.clone();
+        let started = Instant::now();
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            match self.try_in_transaction(m, direction, before).await {
+                Err(MigrateError::LockWaitExhausted {
+                    migration,
+                    file,
+                    line,
+                    statement,
+                    transactional,
+                    ..
+                }) => {
+                    let blockers = crate::locks::blockers(self.engine.as_mut(), policy.wait).await;
+                    let described = crate::locks::describe(&blockers);
+                    self.event(
+                        EventType::LockTimeout,
+                        json!({"version": m.version_text, "name": m.name, "statement": statement, "line": line, "try": tries, "tries": policy.tries, "wait_ms": millis(policy.wait), "blockers": blockers, "retry": policy.may_retry(tries, started)}),
+                    );
+                    if !policy.may_retry(tries, started) {
+                        return Err(MigrateError::LockWaitExhausted {
+                            migration,
+                            file,
+                            line,
+                            statement,
+                            tries,
+                            wait_ms: millis(policy.wait),
+                            blockers: described,
+                            transactional,
+                        });
+                    }
+                    tracing::warn!(
+                        "{}: statement {statement} (line {line}) waited {} ms for a lock and was rolled back; try {} of {} after a pause; blocked by {described}",
+                        m.label(),
+                        policy.wait.as_millis(),
+                        tries + 1,
+                        policy.tries
+                    );
+                    tokio::time::sleep(policy.backoff(tries)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// One transaction: every statement, then the history change (insert for up, delete for
     /// down), then COMMIT. Any failure, or a killed process, rolls the whole script back.
-    async fn run_in_transaction(
+    async fn try_in_transaction(
         &mut self,
         m: &Migration,
         direction: Direction,
@@ -740,11 +945,21 @@ impl Runner {
         started: Instant,
     ) -> Result<u64, MigrateError> {
         let mut rows_affected = 0;
+        if let Some(hooks) = &self.hooks {
+            hooks.after_begin(self.engine.as_mut()).await?;
+        }
+        let dialect = self.dialect();
         for (i, stmt) in statements.iter().enumerate() {
             match self.engine.execute(&stmt.sql).await {
                 Ok(done) => rows_affected += done.rows_affected,
+                Err(e) if crate::locks::is_lock_timeout(dialect, &e) => {
+                    return Err(Self::lock_wait_failure(m, script, i, stmt, true));
+                }
                 Err(e) => return Err(Self::failure(m, script, i, stmt, &e, true, before)),
             }
+        }
+        if let Some(hooks) = &self.hooks {
+            hooks.before_commit(self.engine.as_mut()).await?;
         }
         if check_foreign_keys {
             // With enforcement off nothing stopped a dangling reference; refuse to commit one.
@@ -880,15 +1095,24 @@ impl Runner {
         }
         let mut rows_affected = 0;
         for (i, stmt) in statements.iter().enumerate().skip(start) {
-            match self.engine.execute(&stmt.sql).await {
+            match self.execute_with_retry(m, &script, i, stmt).await {
                 Ok(done) => rows_affected += done.rows_affected,
-                Err(e) => {
+                Err(failure) => {
                     // A script that opened its own transaction leaves it aborted; end it so the
                     // progress update below can be written (harmless when none is open).
                     let _ = self.engine.rollback().await;
-                    let err = Self::failure(m, &script, i, stmt, &e, false, before);
+                    let (err, cause) = match failure {
+                        Ok(e) => (
+                            Self::failure(m, &script, i, stmt, &e, false, before),
+                            e.to_string(),
+                        ),
+                        Err(err) => {
+                            let cause = err.to_string();
+                            (err, cause)
+                        }
+                    };
                     let note = format!(
-                        "statement {} at {}:{}: {e}",
+                        "statement {} at {}:{}: {cause}",
                         i + 1,
                         script.path.display(),
                         stmt.line

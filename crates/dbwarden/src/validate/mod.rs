@@ -4,9 +4,13 @@
 
 mod checks;
 mod compare;
+mod live;
 
 pub use checks::{CheckFile, CheckOutcome, CheckPhase, CheckQuery, run_checks};
 pub use compare::{Difference, Intent, compare};
+pub use live::{
+    ConcurrentWrites, LiveCapture, SqliteCaptureHooks, snapshot_live, without_concurrent_writes,
+};
 
 use dbwarden_core::{Table, model::IndexKey};
 use dbwarden_engine::data::key_label;
@@ -45,6 +49,7 @@ pub fn fingerprint_spec(table: &Table, column_checksums: bool) -> FingerprintSpe
         columns: table.columns.iter().map(|c| c.name.clone()).collect(),
         unique_keys,
         column_checksums,
+        bucketing: None,
     }
 }
 
@@ -114,6 +119,19 @@ pub async fn snapshot(
     only: Option<&[String]>,
     column_checksums: bool,
 ) -> Result<Snapshot, EngineError> {
+    snapshot_with(engine, database, only, |table| {
+        fingerprint_spec(table, column_checksums)
+    })
+    .await
+}
+
+/// [`snapshot`] with the fingerprint of each table specified by `spec_of`.
+pub(crate) async fn snapshot_with(
+    engine: &mut dyn Engine,
+    database: &str,
+    only: Option<&[String]>,
+    spec_of: impl Fn(&Table) -> FingerprintSpec,
+) -> Result<Snapshot, EngineError> {
     let schema = engine.introspect().await?;
     engine.begin_snapshot().await?;
     let mut tables = IndexMap::new();
@@ -123,10 +141,7 @@ pub async fn snapshot(
         if only.is_some_and(|only| !only.iter().any(|o| *o == name || *o == table.name.name)) {
             continue;
         }
-        match engine
-            .fingerprint(&table.name, &fingerprint_spec(table, column_checksums))
-            .await
-        {
+        match engine.fingerprint(&table.name, &spec_of(table)).await {
             Ok(f) => {
                 tables.insert(name, f);
             }

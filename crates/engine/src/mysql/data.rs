@@ -217,6 +217,31 @@ async fn fingerprint_in_utc(
     table: &QualifiedName,
     spec: &FingerprintSpec,
 ) -> Result<TableFingerprint, EngineError> {
+    let select = fingerprint_select(spec).join(", ");
+    let Some(bucketing) = &spec.bucketing else {
+        let sql = format!("SELECT {select} FROM {}", table_sql(table));
+        let row: Option<mysql_async::Row> = conn.query_first(sql).await.map_err(sql_error)?;
+        let values = row.map(|r| r.unwrap()).unwrap_or_default();
+        return parse_fingerprint(spec, &values);
+    };
+    let sql = format!(
+        "SELECT {} AS dbwarden_bucket, {select} FROM {} GROUP BY dbwarden_bucket",
+        crate::capture::bucket_of_row(Dialect::Mysql, &bucketing.key, bucketing),
+        table_sql(table)
+    );
+    let rows: Vec<mysql_async::Row> = conn.query(sql).await.map_err(sql_error)?;
+    let mut parts = Vec::new();
+    for row in rows {
+        let values = row.unwrap();
+        let bucket = as_u64(values.first(), "bucket")?;
+        let part = parse_fingerprint(spec, values.get(1..).unwrap_or_default())?;
+        parts.push((u32::try_from(bucket).unwrap_or(u32::MAX), part));
+    }
+    Ok(TableFingerprint::from_buckets(spec, parts))
+}
+
+/// The aggregates of a fingerprint, in the order [`parse_fingerprint`] reads them.
+fn fingerprint_select(spec: &FingerprintSpec) -> Vec<String> {
     let q = |c: &String| quote_ident(Dialect::Mysql, c);
     let mut select = vec!["COUNT(*)".to_owned()];
     select.extend(spec.columns.iter().map(|c| format!("COUNT({})", q(c))));
@@ -248,9 +273,13 @@ async fn fingerprint_in_utc(
             .join(" AND ");
         select.push(format!("COALESCE(SUM({not_null}), 0)"));
     }
-    let sql = format!("SELECT {} FROM {}", select.join(", "), table_sql(table));
-    let row: Option<mysql_async::Row> = conn.query_first(sql).await.map_err(sql_error)?;
-    let values = row.map(|r| r.unwrap()).unwrap_or_default();
+    select
+}
+
+fn parse_fingerprint(
+    spec: &FingerprintSpec,
+    values: &[mysql_async::Value],
+) -> Result<TableFingerprint, EngineError> {
     let total = as_u64(values.first(), "row count")?;
     let mut nulls = indexmap::IndexMap::new();
     for (i, column) in spec.columns.iter().enumerate() {
@@ -285,6 +314,7 @@ async fn fingerprint_in_utc(
         distinct,
         checksum,
         column_checksums,
+        buckets: indexmap::IndexMap::new(),
     })
 }
 

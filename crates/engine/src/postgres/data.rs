@@ -113,6 +113,29 @@ pub(super) async fn fingerprint(
     spec: &FingerprintSpec,
 ) -> Result<TableFingerprint, EngineError> {
     client.batch_execute(STABLE_TEXT).await.map_err(sql_error)?;
+    let select = fingerprint_select(spec).join(", ");
+    let table_sql = table.quoted(Dialect::Postgres);
+    let Some(bucketing) = &spec.bucketing else {
+        let sql = format!("SELECT {select} FROM {table_sql}");
+        let rows = text_rows(client, &sql).await?;
+        let values = rows.into_iter().next().unwrap_or_default();
+        return parse_fingerprint(spec, &values);
+    };
+    let sql = format!(
+        "SELECT ({})::text, {select} FROM {table_sql} GROUP BY 1",
+        crate::capture::bucket_of_row(Dialect::Postgres, &bucketing.key, bucketing)
+    );
+    let mut parts = Vec::new();
+    for values in text_rows(client, &sql).await? {
+        let bucket = number(values.first(), "bucket")?;
+        let part = parse_fingerprint(spec, values.get(1..).unwrap_or_default())?;
+        parts.push((u32::try_from(bucket).unwrap_or(u32::MAX), part));
+    }
+    Ok(TableFingerprint::from_buckets(spec, parts))
+}
+
+/// The aggregates of a fingerprint, in the order [`parse_fingerprint`] reads them.
+fn fingerprint_select(spec: &FingerprintSpec) -> Vec<String> {
     let q = |c: &String| quote_ident(Dialect::Postgres, c);
     // hashtextextended (PostgreSQL 11+) is the server's own 64-bit text hash: cheap enough to
     // run over every row, and summed as numeric so the order of rows does not matter.
@@ -145,34 +168,26 @@ pub(super) async fn fingerprint(
             .join(" AND ");
         select.push(format!("count(*) FILTER (WHERE {not_null})::text"));
     }
-    let sql = format!(
-        "SELECT {} FROM {}",
-        select.join(", "),
-        table.quoted(Dialect::Postgres)
-    );
-    let rows = text_rows(client, &sql).await?;
-    let values = rows.into_iter().next().unwrap_or_default();
+    select
+}
+
+fn parse_fingerprint(
+    spec: &FingerprintSpec,
+    values: &[Option<String>],
+) -> Result<TableFingerprint, EngineError> {
     let total = number(values.first(), "row count")?;
     let mut nulls = indexmap::IndexMap::new();
     for (i, column) in spec.columns.iter().enumerate() {
         let non_null = number(values.get(i + 1), "null count")?;
         nulls.insert(column.clone(), total.saturating_sub(non_null));
     }
+    let text = |i: usize| values.get(i).cloned().flatten().unwrap_or_default();
     let checksum_at = spec.columns.len() + 1;
-    let checksum = values
-        .get(checksum_at)
-        .cloned()
-        .flatten()
-        .unwrap_or_default();
+    let checksum = text(checksum_at);
     let mut column_checksums = indexmap::IndexMap::new();
     if spec.column_checksums {
         for (i, column) in spec.columns.iter().enumerate() {
-            let sum = values
-                .get(checksum_at + 1 + i)
-                .cloned()
-                .flatten()
-                .unwrap_or_default();
-            column_checksums.insert(column.clone(), sum);
+            column_checksums.insert(column.clone(), text(checksum_at + 1 + i));
         }
     }
     let keys_at = checksum_at
@@ -195,6 +210,7 @@ pub(super) async fn fingerprint(
         distinct,
         checksum,
         column_checksums,
+        buckets: indexmap::IndexMap::new(),
     })
 }
 

@@ -5,8 +5,8 @@
 use super::sql_error;
 use crate::EngineError;
 use crate::data::{
-    CHUNK_BYTES, ChunkReceiver, ChunkSender, FingerprintSpec, SequencePosition, TableFingerprint,
-    key_label,
+    BucketFigures, CHUNK_BYTES, ChunkReceiver, ChunkSender, FingerprintSpec, SequencePosition,
+    TableFingerprint, key_label,
 };
 use crate::rowcodec::{FieldRef, RowDecoder, encode};
 use dbwarden_core::dialect::quote_ident_list;
@@ -128,20 +128,55 @@ fn hash_value(hash: &mut u64, value: ValueRef<'_>) {
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 
+/// Running sums of one group of rows (the whole table when not bucketed).
+#[derive(Default)]
+struct Sums {
+    rows: u64,
+    row_sum: u128,
+    column_sums: Vec<u128>,
+}
+
+impl Sums {
+    fn figures(&self, spec: &FingerprintSpec) -> BucketFigures {
+        BucketFigures {
+            rows: self.rows,
+            checksum: self.row_sum.to_string(),
+            column_checksums: column_sums(spec, &self.column_sums),
+        }
+    }
+}
+
+fn column_sums(spec: &FingerprintSpec, sums: &[u128]) -> indexmap::IndexMap<String, String> {
+    if !spec.column_checksums {
+        return indexmap::IndexMap::new();
+    }
+    spec.columns
+        .iter()
+        .cloned()
+        .zip(sums.iter().map(u128::to_string))
+        .collect()
+}
+
 pub(super) fn fingerprint(
     conn: &Connection,
     table: &QualifiedName,
     spec: &FingerprintSpec,
 ) -> Result<TableFingerprint, EngineError> {
     let width = spec.columns.len();
-    let mut stmt = conn
-        .prepare(&select(table, &spec.columns))
-        .map_err(sql_error)?;
+    let mut sql = select(table, &spec.columns);
+    if let Some(bucketing) = &spec.bucketing {
+        // The key's text as the capture triggers record it, read as one more column.
+        let key = crate::capture::key_text(Dialect::Sqlite, None, &bucketing.key);
+        sql = sql.replacen(" FROM ", &format!(", {key} FROM "), 1);
+    }
+    let mut stmt = conn.prepare(&sql).map_err(sql_error)?;
     let mut rows = stmt.raw_query();
-    let mut total = 0u64;
     let mut nulls = vec![0u64; width];
-    let mut row_sum = 0u128;
-    let mut column_sums = vec![0u128; width];
+    let mut total = Sums {
+        column_sums: vec![0; width],
+        ..Sums::default()
+    };
+    let mut buckets: indexmap::IndexMap<u32, Sums> = indexmap::IndexMap::new();
     let key_columns: Vec<Vec<usize>> = spec
         .unique_keys
         .iter()
@@ -152,8 +187,8 @@ pub(super) fn fingerprint(
         })
         .collect();
     let mut key_rows = vec![0u64; key_columns.len()];
+    let mut column_hashes = vec![0u64; width];
     while let Some(row) = rows.next().map_err(sql_error)? {
-        total += 1;
         for (k, columns) in key_columns.iter().enumerate() {
             let mut complete = true;
             for &i in columns {
@@ -166,16 +201,33 @@ pub(super) fn fingerprint(
         let mut row_hash = FNV_OFFSET;
         for i in 0..width {
             let value = row.get_ref(i).map_err(sql_error)?;
+            column_hashes[i] = 0;
             if matches!(value, ValueRef::Null) {
                 nulls[i] += 1;
             } else if spec.column_checksums {
                 let mut h = FNV_OFFSET;
                 hash_value(&mut h, value);
-                column_sums[i] = column_sums[i].wrapping_add(u128::from(h));
+                column_hashes[i] = h;
             }
             hash_value(&mut row_hash, value);
         }
-        row_sum = row_sum.wrapping_add(u128::from(row_hash));
+        let add = |sums: &mut Sums| {
+            sums.rows += 1;
+            sums.row_sum = sums.row_sum.wrapping_add(u128::from(row_hash));
+            sums.column_sums.resize(width, 0);
+            for (sum, h) in sums.column_sums.iter_mut().zip(&column_hashes) {
+                *sum = sum.wrapping_add(u128::from(*h));
+            }
+        };
+        add(&mut total);
+        if let Some(bucketing) = &spec.bucketing {
+            let key = match row.get_ref(width).map_err(sql_error)? {
+                ValueRef::Text(t) | ValueRef::Blob(t) => t.to_vec(),
+                _ => Vec::new(),
+            };
+            let bucket = crate::capture::bucket_of_text(&key, bucketing);
+            add(buckets.entry(bucket).or_default());
+        }
     }
     drop(rows);
     drop(stmt);
@@ -186,19 +238,15 @@ pub(super) fn fingerprint(
         .map(|(key, n)| (key_label(key), n))
         .collect();
     Ok(TableFingerprint {
-        rows: total,
+        rows: total.rows,
         nulls: spec.columns.iter().cloned().zip(nulls).collect(),
         distinct,
-        checksum: row_sum.to_string(),
-        column_checksums: if spec.column_checksums {
-            spec.columns
-                .iter()
-                .cloned()
-                .zip(column_sums.iter().map(u128::to_string))
-                .collect()
-        } else {
-            indexmap::IndexMap::new()
-        },
+        checksum: total.row_sum.to_string(),
+        column_checksums: column_sums(spec, &total.column_sums),
+        buckets: buckets
+            .iter()
+            .map(|(b, sums)| (*b, sums.figures(spec)))
+            .collect(),
     })
 }
 

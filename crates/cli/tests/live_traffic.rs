@@ -1,0 +1,341 @@
+//! `apply` on a table that takes writes while it runs, as production does: a second connection
+//! inserts, updates and deletes rows of `users` for the whole run and keeps its own ledger of
+//! every write the database acknowledged. Each change must apply with status `success`, and
+//! afterwards every acknowledged write must be in the table (the writer's ledger is the oracle,
+//! not dbwarden's fingerprints). A migration that really loses rows under the same load must
+//! still be caught and rolled back.
+
+mod harness;
+
+use dbwarden::engine::{Engine, Value};
+use dbwarden_testkit::{Server, TestDb, test_db};
+use harness::{Probe, Project};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+const ROWS: i64 = 3000;
+
+/// What the writer knows the table holds: id → (email, score) for rows it or the seed wrote
+/// and the database acknowledged; `None` for rows it deleted.
+#[derive(Default)]
+struct Ledger {
+    rows: BTreeMap<i64, Option<(String, i64)>>,
+    acknowledged: u64,
+    refused: u64,
+}
+
+/// A concurrent writer on its own connection.
+struct Writer {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<Ledger>,
+}
+
+impl Ledger {
+    /// The seeded table.
+    fn seeded() -> Ledger {
+        let mut ledger = Ledger::default();
+        for id in 1..=ROWS {
+            ledger.rows.insert(id, Some((format!("u{id}"), id)));
+        }
+        ledger
+    }
+}
+
+impl Writer {
+    /// Starts writing, on from what `ledger` says the table holds.
+    async fn start(db: &TestDb, mut ledger: Ledger) -> Writer {
+        let mut engine = db.connect().await;
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(async move {
+            let mut next_id = ledger
+                .rows
+                .keys()
+                .max()
+                .copied()
+                .unwrap_or(0)
+                .max(1_000_000);
+            let mut seed = 0x2545_f491_u64;
+            let mut random = move |n: i64| {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                i64::try_from((seed >> 33) % u64::try_from(n).unwrap_or(1)).unwrap_or(0) + 1
+            };
+            let mut round = next_id;
+            while !*stopped.borrow() {
+                round += 1;
+                next_id += 1;
+                let writes = [
+                    (
+                        format!(
+                            "INSERT INTO users (id, email, score) VALUES ({next_id}, 'w{next_id}', {round})"
+                        ),
+                        (next_id, Some((format!("w{next_id}"), round))),
+                    ),
+                    {
+                        // Never a multiple of 100: the lossy migration's rows stay the writer's
+                        // untouched witnesses.
+                        let id = random(ROWS / 100) * 100 - random(99);
+                        (
+                            format!(
+                                "UPDATE users SET email = 'x{round}', score = {round} WHERE id = {id}"
+                            ),
+                            (id, Some((format!("x{round}"), round))),
+                        )
+                    },
+                    {
+                        let id = random(ROWS / 100) * 100 - random(99);
+                        (format!("DELETE FROM users WHERE id = {id}"), (id, None))
+                    },
+                ];
+                for (sql, (id, value)) in writes {
+                    match engine.execute(&sql).await {
+                        Ok(done) => {
+                            ledger.acknowledged += 1;
+                            let was_there = matches!(ledger.rows.get(&id), Some(Some(_)));
+                            if done.rows_affected > 0 || (value.is_none() && !was_there) {
+                                ledger.rows.insert(id, value);
+                            }
+                        }
+                        Err(_) => ledger.refused += 1,
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            ledger
+        });
+        Writer { stop, task }
+    }
+
+    async fn stop(self) -> Ledger {
+        let _ = self.stop.send(true);
+        self.task
+            .await
+            .unwrap_or_else(|e| panic!("writer panicked: {e}"))
+    }
+}
+
+async fn seed(db: &TestDb, project: &Project) {
+    project.migration(
+        "0001_users",
+        "CREATE TABLE users (id BIGINT PRIMARY KEY, email VARCHAR(100) NOT NULL, score INTEGER, legacy VARCHAR(100));\n",
+        "DROP TABLE users;\n",
+    );
+    project.run(&["migrate", "up"]).assert_code(0);
+    let mut probe = Probe::new(db).await;
+    for chunk in 0..(ROWS / 500) {
+        let values: Vec<String> = (1..=500)
+            .map(|i| {
+                let id = chunk * 500 + i;
+                format!("({id}, 'u{id}', {id}, 'old {id}')")
+            })
+            .collect();
+        probe
+            .execute(&format!(
+                "INSERT INTO users (id, email, score, legacy) VALUES {}",
+                values.join(", ")
+            ))
+            .await;
+    }
+}
+
+/// The rows of `users` as the database holds them.
+async fn table_rows(engine: &mut dyn Engine) -> BTreeMap<i64, (String, i64)> {
+    engine
+        .query("SELECT id, email, score FROM users", &[])
+        .await
+        .unwrap_or_else(|e| panic!("cannot read users: {e}"))
+        .into_iter()
+        .map(|r| {
+            let id = r.first().and_then(Value::as_i64).unwrap_or(-1);
+            let email = r.get(1).and_then(Value::as_string).unwrap_or_default();
+            let score = r.get(2).and_then(Value::as_i64).unwrap_or(i64::MIN);
+            (id, (email, score))
+        })
+        .collect()
+}
+
+/// Every write the writer saw acknowledged is in the table, and nothing it deleted is back.
+fn assert_ledger_holds(ledger: &Ledger, rows: &BTreeMap<i64, (String, i64)>, case: &str) {
+    assert!(
+        ledger.acknowledged > 5,
+        "{case}: the writer hardly wrote ({} writes)",
+        ledger.acknowledged
+    );
+    for (id, expected) in &ledger.rows {
+        match expected {
+            Some(value) => assert_eq!(
+                rows.get(id),
+                Some(value),
+                "{case}: acknowledged write to row {id} is not in the table"
+            ),
+            None => assert!(
+                !rows.contains_key(id),
+                "{case}: row {id}, deleted by the writer, is back"
+            ),
+        }
+    }
+}
+
+/// `(up, down, extra apply flags)` for each change, in the engine's dialect.
+fn changes(server: Server) -> Vec<(&'static str, String, String, Vec<&'static str>)> {
+    let rebuild = |decl: &str| {
+        format!(
+            "CREATE TABLE users_new (id BIGINT PRIMARY KEY, email VARCHAR(100) NOT NULL, score {decl}, legacy VARCHAR(100));\n\
+             INSERT INTO users_new (id, email, score, legacy) SELECT id, email, score, legacy FROM users;\n\
+             DROP TABLE users;\nALTER TABLE users_new RENAME TO users;\n"
+        )
+    };
+    match server {
+        Server::Postgres => vec![
+            ("add_column", "ALTER TABLE users ADD COLUMN verified integer;\n".into(), "ALTER TABLE users DROP COLUMN verified;\n".into(), vec![]),
+            ("add_index", "-- dbwarden:no-transaction\nCREATE INDEX CONCURRENTLY users_score ON users (score);\n".into(), "-- dbwarden:no-transaction\nDROP INDEX CONCURRENTLY users_score;\n".into(), vec![]),
+            ("int_to_bigint", "ALTER TABLE users ALTER COLUMN score TYPE bigint;\n".into(), "ALTER TABLE users ALTER COLUMN score TYPE integer;\n".into(), vec!["--allow", "alter-column-type"]),
+            ("set_not_null", "ALTER TABLE users ADD CONSTRAINT score_nn CHECK (score IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT score_nn;\n".into(), "ALTER TABLE users DROP CONSTRAINT score_nn;\n".into(), vec![]),
+            ("drop_column", "ALTER TABLE users DROP COLUMN legacy;\n".into(), "ALTER TABLE users ADD COLUMN legacy varchar(100);\n".into(), vec!["--allow-destructive"]),
+        ],
+        Server::Mysql => vec![
+            ("add_column", "ALTER TABLE users ADD COLUMN verified INT, ALGORITHM=INSTANT;\n".into(), "ALTER TABLE users DROP COLUMN verified, ALGORITHM=INSTANT;\n".into(), vec![]),
+            ("add_index", "ALTER TABLE users ADD INDEX users_score (score), ALGORITHM=INPLACE, LOCK=NONE;\n".into(), "ALTER TABLE users DROP INDEX users_score, ALGORITHM=INPLACE, LOCK=NONE;\n".into(), vec![]),
+            ("int_to_bigint", "ALTER TABLE users MODIFY score BIGINT, ALGORITHM=COPY, LOCK=SHARED;\n".into(), "ALTER TABLE users MODIFY score INT, ALGORITHM=COPY, LOCK=SHARED;\n".into(), vec!["--allow-destructive"]),
+            ("drop_column", "ALTER TABLE users DROP COLUMN legacy, ALGORITHM=INSTANT;\n".into(), "ALTER TABLE users ADD COLUMN legacy VARCHAR(100), ALGORITHM=INSTANT;\n".into(), vec!["--allow-destructive"]),
+        ],
+        Server::Sqlite => vec![
+            ("add_column", "ALTER TABLE users ADD COLUMN verified INTEGER;\n".into(), "ALTER TABLE users DROP COLUMN verified;\n".into(), vec![]),
+            ("add_index", "CREATE INDEX users_score ON users (score);\n".into(), "DROP INDEX users_score;\n".into(), vec![]),
+            ("int_to_bigint", rebuild("BIGINT"), rebuild("INTEGER"), vec!["--allow-destructive"]),
+            ("drop_column", "ALTER TABLE users DROP COLUMN legacy;\n".into(), "ALTER TABLE users ADD COLUMN legacy VARCHAR(100);\n".into(), vec!["--allow-destructive"]),
+        ],
+    }
+}
+
+fn apply_args(extra: &[&'static str]) -> Vec<&'static str> {
+    let mut args = vec![
+        "--json",
+        "apply",
+        "--rehearse",
+        "never",
+        "--allow",
+        "missing-lock-timeout",
+        "--allow",
+        "missing-statement-timeout",
+        "--allow",
+        "mysql-alter-without-algorithm-lock",
+    ];
+    args.extend_from_slice(extra);
+    args
+}
+
+/// Each change, one after the other, applied while the writer writes.
+async fn every_change_applies_under_writes(server: Server) {
+    let db = test_db!(server);
+    let project = Project::new(&db);
+    seed(&db, &project).await;
+    let mut ledger = Ledger::seeded();
+    for (i, (name, up, down, extra)) in changes(server).into_iter().enumerate() {
+        let label = format!("{:04}_{name}", i + 2);
+        project.migration(&label, &up, &down);
+        ledger.acknowledged = 0;
+        let writer = Writer::start(&db, ledger).await;
+        // Let the writer get going before the migration starts.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let args = apply_args(&extra);
+        let run = {
+            let project = &project;
+            tokio::task::block_in_place(move || project.run(&args))
+        };
+        ledger = writer.stop().await;
+        let report = run.json();
+        assert_eq!(report["status"], "success", "{name}: {run}");
+        assert_eq!(
+            report["validation"]["data_integrity"], "verified",
+            "{name}: {run}"
+        );
+        let writes = report["concurrent_writes"]["users"]["writes"]
+            .as_u64()
+            .or_else(|| report["concurrent_writes"]["public.users"]["writes"].as_u64())
+            .unwrap_or(0);
+        assert!(
+            writes > 0,
+            "{name}: the report names no concurrent writes: {run}"
+        );
+        let mut engine = db.connect().await;
+        let rows = table_rows(engine.as_mut()).await;
+        assert_ledger_holds(&ledger, &rows, name);
+        assert!(
+            !leftover_capture(engine.as_mut(), server).await,
+            "{name}: capture triggers left behind"
+        );
+    }
+}
+
+/// Whether any dbwarden capture trigger is still installed.
+async fn leftover_capture(engine: &mut dyn Engine, server: Server) -> bool {
+    let sql = match server {
+        Server::Postgres => "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'dbwarden_cap%'",
+        Server::Mysql => {
+            "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() AND TRIGGER_NAME LIKE 'dbwarden_cap%'"
+        }
+        Server::Sqlite => {
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'dbwarden_cap%'"
+        }
+    };
+    let rows = engine
+        .query(sql, &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    rows.first()
+        .and_then(|r| r.first())
+        .and_then(Value::as_i64)
+        .unwrap_or(0)
+        > 0
+}
+
+/// A copy-and-swap that silently drops one row in a hundred, run under the same load: caught
+/// by post-validation and rolled back, the lost rows back in the table.
+async fn lossy_migration_is_caught_under_writes(server: Server) {
+    let db = test_db!(server);
+    let project = Project::new(&db);
+    seed(&db, &project).await;
+    let swap = match server {
+        Server::Mysql => "RENAME TABLE users_new TO users",
+        _ => "ALTER TABLE users_new RENAME TO users",
+    };
+    project.migration(
+        "0002_lossy_copy",
+        &format!(
+            "CREATE TABLE users_new (id BIGINT PRIMARY KEY, email VARCHAR(100) NOT NULL, score BIGINT, legacy VARCHAR(100));\n\
+             INSERT INTO users_new (id, email, score, legacy) SELECT id, email, score, legacy FROM users WHERE id % 100 <> 0;\n\
+             DROP TABLE users;\n{swap};\n"
+        ),
+        "-- no way back but the backup\nSELECT 1;\n",
+    );
+    let writer = Writer::start(&db, Ledger::seeded()).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let args = apply_args(&["--allow-destructive"]);
+    let run = {
+        let project = &project;
+        tokio::task::block_in_place(move || project.run(&args))
+    };
+    let _ = writer.stop().await;
+    assert_ne!(run.code, 0, "{run}");
+    let report = run.json();
+    assert_ne!(report["status"], "success", "{run}");
+    let post = report["steps"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["step"] == "post-validation"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(post["status"], "failed", "{run}");
+    let mut engine = db.connect().await;
+    let rows = table_rows(engine.as_mut()).await;
+    for id in (100..=ROWS).step_by(100) {
+        assert!(
+            rows.contains_key(&id),
+            "row {id} lost by the migration is not back: {run}"
+        );
+    }
+}
+
+on_every_engine!(
+    every_change_applies_under_writes,
+    lossy_migration_is_caught_under_writes
+);
