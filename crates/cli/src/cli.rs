@@ -174,12 +174,30 @@ pub enum Command {
         /// first one.
         #[arg(long)]
         contract: bool,
+        /// After a successful run, keep only this many of the newest backups in the backup
+        /// folder (default: keep all).
+        #[arg(long, value_name = "N")]
+        keep_backups: Option<usize>,
         #[command(flatten)]
         lock: LockArgs,
     },
-    /// Native, compressed backups with checksums: create, verify, restore, list.
+    /// Native, compressed backups with checksums: create, verify, restore, list, prune.
     #[command(subcommand)]
     Backup(BackupCommand),
+    /// List and remove what killed runs left: scratch databases, unfinished backup files,
+    /// change-capture triggers.
+    Clean {
+        /// Only list them.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also remove scratch databases whose owner this host cannot check (made on another
+        /// host, or named by an older dbwarden).
+        #[arg(long)]
+        all: bool,
+        /// Folders to look in for unfinished backups (repeatable).
+        #[arg(long = "dir", value_name = "DIR", default_values = ["backups", "."])]
+        dirs: Vec<PathBuf>,
+    },
     /// Fingerprints of every table (rows, NULLs, distinct keys, checksums), saved and compared.
     #[command(subcommand)]
     Validate(ValidateCommand),
@@ -224,6 +242,21 @@ pub enum BackupCommand {
         /// The folder.
         #[arg(default_value = "backups")]
         dir: PathBuf,
+    },
+    /// Keep the newest N backups in a folder and remove older ones (with their markers).
+    Prune {
+        /// The folder.
+        #[arg(default_value = "backups")]
+        dir: PathBuf,
+        /// How many of the newest backups to keep whatever their age.
+        #[arg(long, value_name = "N")]
+        keep: usize,
+        /// Remove only backups older than this (e.g. 7d is not accepted: write 168h).
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        older_than: Option<std::time::Duration>,
+        /// Only say what would be removed.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -289,6 +322,14 @@ pub enum RehearseMode {
     Always,
     /// Never.
     Never,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DryRunWhere {
+    /// On a scratch copy (the default).
+    Scratch,
+    /// Inside a transaction on the target, rolled back.
+    InPlace,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -380,10 +421,12 @@ pub enum MigrateCommand {
         /// Stop after this version.
         #[arg(long, value_name = "VERSION")]
         to: Option<String>,
-        /// Report what would change without changing anything: run inside a transaction and roll
-        /// back (PostgreSQL, SQLite), or on a scratch copy of the schema (MySQL/MariaDB).
-        #[arg(long)]
-        dry_run: bool,
+        /// Report what would change without changing anything. `--dry-run` (or `=scratch`)
+        /// runs the statements on a scratch copy of the schema and a sample of the rows, so no
+        /// application query waits; `--dry-run=in-place` runs them inside a transaction on the
+        /// target and rolls back (PostgreSQL, SQLite), taking the real locks.
+        #[arg(long, value_enum, num_args = 0..=1, default_missing_value = "scratch", require_equals = true, value_name = "WHERE")]
+        dry_run: Option<DryRunWhere>,
         /// Continue a migration that stopped part-way, from its first statement not done.
         #[arg(long)]
         resume: bool,

@@ -13,6 +13,8 @@ pub enum Exit {
     Refused,
     /// 4: drift found (applied migrations edited since).
     Drift,
+    /// 130: interrupted (SIGINT/SIGTERM); the message says what state the database is in.
+    Interrupted,
 }
 
 impl From<Exit> for std::process::ExitCode {
@@ -23,6 +25,7 @@ impl From<Exit> for std::process::ExitCode {
             Exit::Usage => 2,
             Exit::Refused => 3,
             Exit::Drift => 4,
+            Exit::Interrupted => 130,
         })
     }
 }
@@ -53,6 +56,7 @@ impl From<dbwarden::migrate::MigrateError> for Failure {
         use dbwarden::migrate::MigrateError as M;
         let (exit, kind) = match &e {
             M::Drift { .. } => (Exit::Drift, "drift"),
+            M::Interrupted { .. } => (Exit::Interrupted, "interrupted"),
             M::Engine(inner) => engine_kind(inner),
             M::StatementFailed { .. } => (Exit::Failure, "sql"),
             M::LockTimeout { .. } => (Exit::Failure, "lock_timeout"),
@@ -98,6 +102,7 @@ impl From<dbwarden::backup::BackupError> for Failure {
     fn from(e: dbwarden::backup::BackupError) -> Self {
         use dbwarden::backup::BackupError as B;
         let (exit, kind) = match &e {
+            B::Interrupted => (Exit::Interrupted, "interrupted"),
             B::Engine(inner) => engine_kind(inner),
             B::Io { .. } => (Exit::Failure, "io"),
             B::Exists(_) | B::UnknownTable { .. } | B::WrongEngine { .. } => {

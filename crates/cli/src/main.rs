@@ -23,6 +23,7 @@ fn main() -> std::process::ExitCode {
         }
     };
     let json = args.global.json;
+    runtime.spawn(watch_signals());
     let result = runtime.block_on(commands::run(args));
     match result {
         Ok(code) => code.into(),
@@ -31,6 +32,36 @@ fn main() -> std::process::ExitCode {
             failure.exit.into()
         }
     }
+}
+
+/// SIGINT/SIGTERM: the first cancels the run (the statement in flight is cancelled on the
+/// server, a transactional migration rolls back, no further step starts, scratch databases and
+/// partial files are removed, exit 130); the second exits at once.
+async fn watch_signals() {
+    let token = dbwarden::interrupt::process_token();
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    let next = async |terminate: &mut Option<tokio::signal::unix::Signal>| match terminate {
+        Some(t) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = t.recv() => {}
+            }
+        }
+        None => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    };
+    next(&mut terminate).await;
+    eprintln!(
+        "interrupt: cancelling the statement in flight and stopping before the next step (press Ctrl-C again to exit at once)"
+    );
+    token.cancel();
+    next(&mut terminate).await;
+    eprintln!(
+        "exiting at once: a statement may still be running on the server, and scratch databases or .partial backup files may be left; `dbwarden migrate status` shows where the migrations stand"
+    );
+    std::process::exit(130);
 }
 
 fn init_logging(verbose: u8) {

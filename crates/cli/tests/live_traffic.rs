@@ -189,19 +189,25 @@ fn changes(server: Server) -> Vec<(&'static str, String, String, Vec<&'static st
             ("add_column", "ALTER TABLE users ADD COLUMN verified integer;\n".into(), "ALTER TABLE users DROP COLUMN verified;\n".into(), vec![]),
             ("add_index", "-- dbwarden:no-transaction\nCREATE INDEX CONCURRENTLY users_score ON users (score);\n".into(), "-- dbwarden:no-transaction\nDROP INDEX CONCURRENTLY users_score;\n".into(), vec![]),
             ("int_to_bigint", "ALTER TABLE users ALTER COLUMN score TYPE bigint;\n".into(), "ALTER TABLE users ALTER COLUMN score TYPE integer;\n".into(), vec!["--allow", "alter-column-type"]),
-            ("set_not_null", "ALTER TABLE users ADD CONSTRAINT score_nn CHECK (score IS NOT NULL) NOT VALID;\nALTER TABLE users VALIDATE CONSTRAINT score_nn;\n".into(), "ALTER TABLE users DROP CONSTRAINT score_nn;\n".into(), vec![]),
+            ("add_foreign_key", "CREATE TABLE teams (id bigint PRIMARY KEY);\nALTER TABLE users ADD COLUMN team_id bigint;\nALTER TABLE users ADD CONSTRAINT users_team_fk FOREIGN KEY (team_id) REFERENCES teams (id) NOT VALID;\n-- dbwarden:commit\nALTER TABLE users VALIDATE CONSTRAINT users_team_fk;\n".into(), "ALTER TABLE users DROP COLUMN team_id;\nDROP TABLE teams;\n".into(), vec![]),
+            // As `plan` writes it: each scan in a transaction of its own.
+            ("set_not_null", "ALTER TABLE users ADD CONSTRAINT score_nn CHECK (score IS NOT NULL) NOT VALID;\n-- dbwarden:commit\nALTER TABLE users VALIDATE CONSTRAINT score_nn;\n-- dbwarden:commit\nALTER TABLE users ALTER COLUMN score SET NOT NULL;\nALTER TABLE users DROP CONSTRAINT score_nn;\n".into(), "ALTER TABLE users ALTER COLUMN score DROP NOT NULL;\n".into(), vec![]),
             ("drop_column", "ALTER TABLE users DROP COLUMN legacy;\n".into(), "ALTER TABLE users ADD COLUMN legacy varchar(100);\n".into(), vec!["--allow-destructive"]),
         ],
         Server::Mysql => vec![
             ("add_column", "ALTER TABLE users ADD COLUMN verified INT, ALGORITHM=INSTANT;\n".into(), "ALTER TABLE users DROP COLUMN verified, ALGORITHM=INSTANT;\n".into(), vec![]),
             ("add_index", "ALTER TABLE users ADD INDEX users_score (score), ALGORITHM=INPLACE, LOCK=NONE;\n".into(), "ALTER TABLE users DROP INDEX users_score, ALGORITHM=INPLACE, LOCK=NONE;\n".into(), vec![]),
             ("int_to_bigint", "ALTER TABLE users MODIFY score BIGINT, ALGORITHM=COPY, LOCK=SHARED;\n".into(), "ALTER TABLE users MODIFY score INT, ALGORITHM=COPY, LOCK=SHARED;\n".into(), vec!["--allow-destructive"]),
+            ("add_foreign_key", "CREATE TABLE teams (id BIGINT PRIMARY KEY);\nALTER TABLE users ADD COLUMN team_id BIGINT, ADD CONSTRAINT users_team_fk FOREIGN KEY (team_id) REFERENCES teams (id), ALGORITHM=COPY, LOCK=SHARED;\n".into(), "ALTER TABLE users DROP FOREIGN KEY users_team_fk, DROP COLUMN team_id, ALGORITHM=COPY, LOCK=SHARED;\nDROP TABLE teams;\n".into(), vec![]),
+            ("set_not_null", "ALTER TABLE users MODIFY score BIGINT NOT NULL, ALGORITHM=COPY, LOCK=SHARED;\n".into(), "ALTER TABLE users MODIFY score BIGINT NULL, ALGORITHM=COPY, LOCK=SHARED;\n".into(), vec![]),
             ("drop_column", "ALTER TABLE users DROP COLUMN legacy, ALGORITHM=INSTANT;\n".into(), "ALTER TABLE users ADD COLUMN legacy VARCHAR(100), ALGORITHM=INSTANT;\n".into(), vec!["--allow-destructive"]),
         ],
         Server::Sqlite => vec![
             ("add_column", "ALTER TABLE users ADD COLUMN verified INTEGER;\n".into(), "ALTER TABLE users DROP COLUMN verified;\n".into(), vec![]),
             ("add_index", "CREATE INDEX users_score ON users (score);\n".into(), "DROP INDEX users_score;\n".into(), vec![]),
             ("int_to_bigint", rebuild("BIGINT"), rebuild("INTEGER"), vec!["--allow-destructive"]),
+            ("add_foreign_key", "CREATE TABLE teams (id INTEGER PRIMARY KEY);\nALTER TABLE users ADD COLUMN team_id INTEGER REFERENCES teams (id);\n".into(), rebuild("BIGINT"), vec!["--allow-destructive"]),
+            ("set_not_null", rebuild("BIGINT NOT NULL"), rebuild("BIGINT"), vec!["--allow-destructive"]),
             ("drop_column", "ALTER TABLE users DROP COLUMN legacy;\n".into(), "ALTER TABLE users ADD COLUMN legacy VARCHAR(100);\n".into(), vec!["--allow-destructive"]),
         ],
     }
@@ -253,9 +259,15 @@ async fn every_change_applies_under_writes(server: Server) {
             .as_u64()
             .or_else(|| report["concurrent_writes"]["public.users"]["writes"].as_u64())
             .unwrap_or(0);
+        // SQLite lets one writer in at a time, so the writer may not get a write in while a
+        // short apply runs; the other engines always see some.
         assert!(
-            writes > 0,
+            writes > 0 || server == Server::Sqlite,
             "{name}: the report names no concurrent writes: {run}"
+        );
+        assert_eq!(
+            ledger.refused, 0,
+            "{name}: application writes failed during the run"
         );
         let mut engine = db.connect().await;
         let rows = table_rows(engine.as_mut()).await;

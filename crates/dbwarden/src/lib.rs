@@ -6,11 +6,13 @@
 
 pub mod apply;
 pub mod backup;
+pub mod clean;
 pub mod config;
 pub mod demo;
 pub mod detect;
 pub mod events;
 pub mod impact;
+pub mod interrupt;
 pub mod live_facts;
 pub mod locks;
 pub mod migrate;

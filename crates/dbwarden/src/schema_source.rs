@@ -239,7 +239,7 @@ async fn apply_file(engine: &mut dyn Engine, file: &Path) -> Result<(), SourceEr
 }
 
 /// Creates a scratch database next to `dev`, runs `work` on it, and drops it whatever
-/// happened: on success, on error, and on Ctrl-C.
+/// happened: on success, on error, and on an interrupt ([`crate::interrupt::process_token`]).
 pub async fn with_scratch<T, E>(
     dev: &ConnectionUrl,
     work: impl AsyncFnOnce(&mut dyn Engine) -> Result<T, E>,
@@ -250,9 +250,10 @@ where
     let mut admin = connect(dev).await?;
     let name = scratch_name("scratch");
     let mut scratch = admin.create_scratch(&name).await?;
+    let interrupt = crate::interrupt::process_token();
     let outcome = tokio::select! {
         result = work(scratch.as_mut()) => result,
-        _ = tokio::signal::ctrl_c() => Err(Interrupted.into()),
+        () = interrupt.cancelled() => Err(Interrupted.into()),
     };
     drop(scratch);
     if let Err(e) = admin.drop_scratch(&name).await {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod mysql;
 pub mod postgres;
 pub mod rowcodec;
+pub mod scratch;
 pub mod sqlite;
 mod tls;
 pub mod url;
@@ -66,6 +67,16 @@ pub struct Executed {
     pub rows_affected: u64,
 }
 
+/// Stops the statement an engine is running, from outside it (the engine itself is busy
+/// awaiting the statement): PostgreSQL's cancel request, MySQL's `KILL QUERY` from a second
+/// connection, SQLite's interrupt.
+#[async_trait]
+pub trait Canceller: Send + Sync {
+    /// Asks the server to cancel the running statement; the statement then fails with a
+    /// cancellation error (or completes, if it was about to).
+    async fn cancel(&self) -> Result<(), EngineError>;
+}
+
 /// One database connection of some engine.
 ///
 /// Statements passed to [`Engine::execute`] are single statements as the splitter returns them.
@@ -78,6 +89,11 @@ pub trait Engine: Send {
 
     /// What the engine supports on this server.
     fn capabilities(&self) -> Capabilities;
+
+    /// A handle that cancels this connection's running statement from another task.
+    fn canceller(&self) -> Option<std::sync::Arc<dyn Canceller>> {
+        None
+    }
 
     /// Product, version and database name.
     async fn server_info(&mut self) -> Result<ServerInfo, EngineError>;
@@ -132,6 +148,12 @@ pub trait Engine: Send {
 
     /// Drops a scratch database made by [`Engine::create_scratch`].
     async fn drop_scratch(&mut self, name: &str) -> Result<(), EngineError>;
+
+    /// The scratch databases on this server (`dbw_*`, see [`scratch`]), for sweeping what
+    /// killed runs left. Empty where scratch databases live in memory (SQLite).
+    async fn scratch_databases(&mut self) -> Result<Vec<String>, EngineError> {
+        Ok(Vec::new())
+    }
 
     /// Starts a read-only transaction that sees one consistent snapshot of every table, so a
     /// backup's tables and fingerprints agree with each other. End it with `rollback`.
@@ -188,14 +210,7 @@ pub trait Engine: Send {
     async fn table_bytes(&mut self, table: &QualifiedName) -> Result<Option<u64>, EngineError>;
 }
 
-/// A scratch database name no other run uses: `dbw_scratch_<pid>_<nanos>`.
-pub fn scratch_name(purpose: &str) -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos() % 1_000_000_000_000)
-        .unwrap_or(0);
-    format!("dbw_{purpose}_{}_{nanos}", std::process::id())
-}
+pub use scratch::scratch_name;
 
 /// Opens a connection to whatever `url` names.
 pub async fn connect(url: &ConnectionUrl) -> Result<Box<dyn Engine>, EngineError> {

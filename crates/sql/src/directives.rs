@@ -113,9 +113,23 @@ pub fn directive_warnings(source: &str) -> Vec<DirectiveWarning> {
 }
 
 /// `-- dbwarden:allow <rule> <reason>` belongs to the statement it precedes (the linter reads
-/// it), so it may stand anywhere in a file.
+/// it), and `-- dbwarden:commit` to the gap between two statements, so both may stand anywhere
+/// in a file.
 fn is_statement_directive(name: &str) -> bool {
-    name.eq_ignore_ascii_case("allow")
+    name.eq_ignore_ascii_case("allow") || name.eq_ignore_ascii_case("commit")
+}
+
+/// Whether `text` (the source between two statements) holds a `-- dbwarden:commit` line: the
+/// runner commits what ran before it and starts a new transaction, so that a statement that
+/// takes a strong lock briefly (`ADD CONSTRAINT ... NOT VALID`) does not keep that lock through
+/// the long scan after it (`VALIDATE CONSTRAINT`).
+pub fn has_commit_directive(text: &str) -> bool {
+    text.lines().any(|line| {
+        line.trim()
+            .strip_prefix("--")
+            .and_then(directive_name)
+            .is_some_and(|name| name.eq_ignore_ascii_case("commit"))
+    })
 }
 
 enum KnownDirective {
@@ -233,6 +247,20 @@ fn directive_name(comment: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commit_points_stand_between_statements() {
+        assert!(has_commit_directive("\n-- dbwarden:commit\n"));
+        assert!(has_commit_directive(
+            "\n  --  DBWARDEN:Commit  the lock is released here\n"
+        ));
+        assert!(!has_commit_directive(
+            "\n-- dbwarden:committed\n-- commit\n"
+        ));
+        let source =
+            "ALTER TABLE t ADD c int;\n-- dbwarden:commit\nALTER TABLE t VALIDATE CONSTRAINT k;\n";
+        assert!(directive_warnings(source).is_empty());
+    }
 
     #[test]
     fn no_directives_by_default() {

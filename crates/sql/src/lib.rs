@@ -37,7 +37,9 @@ mod splitter;
 mod statement;
 
 pub use canonical::canonical_text;
-pub use directives::{DirectiveWarning, Directives, directive_warnings, directives};
+pub use directives::{
+    DirectiveWarning, Directives, directive_warnings, directives, has_commit_directive,
+};
 pub use error::SplitError;
 pub use statement::Statement;
 

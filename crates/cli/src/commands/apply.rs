@@ -20,6 +20,7 @@ pub struct ApplyArgs {
     pub backup_dir: PathBuf,
     pub report_dir: PathBuf,
     pub contract: bool,
+    pub keep_backups: Option<usize>,
     pub lock: crate::cli::LockArgs,
 }
 
@@ -54,6 +55,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<Exit, Failure> 
         rehearse_rows: (args.rehearse_rows > 0).then_some(args.rehearse_rows),
         backup_dir: args.backup_dir,
         report_dir: args.report_dir,
+        keep_backups: args.keep_backups,
     };
     let events = if global.no_event_log {
         None
@@ -76,6 +78,13 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<Exit, Failure> 
         Err(ApplyError::Engine(e)) => return Err(e.into()),
         Err(ApplyError::Refused(message)) => {
             return Err(Failure::new(Exit::Refused, "refused", message));
+        }
+        Err(ApplyError::Interrupted) => {
+            return Err(Failure::new(
+                Exit::Interrupted,
+                "interrupted",
+                "interrupted before anything was applied; scratch databases were dropped",
+            ));
         }
         Err(e) => return Err(Failure::new(Exit::Failure, "failure", e.to_string())),
     };
@@ -100,6 +109,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<Exit, Failure> 
         let verdict = match report.status.as_str() {
             "success" => paint("applied", Style::Ok, false),
             "rolled_back" => paint("rolled back", Style::Warn, false),
+            "interrupted" => paint("interrupted", Style::Warn, false),
             _ => paint("FAILED", Style::Bad, false),
         };
         println_safe(&format!(
@@ -121,6 +131,12 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<Exit, Failure> 
     }
     Ok(match report.status.as_str() {
         "success" => Exit::Success,
+        "interrupted" => {
+            if let Some(state) = &report.error {
+                eprintln!("interrupted: {state}");
+            }
+            Exit::Interrupted
+        }
         _ => Exit::Failure,
     })
 }

@@ -1,4 +1,4 @@
-//! `dbwarden backup create|verify|restore|list`.
+//! `dbwarden backup create|verify|restore|list|prune`.
 
 use super::connect;
 use crate::cli::{BackupCommand, GlobalArgs};
@@ -27,6 +27,12 @@ pub async fn run(global: &GlobalArgs, cmd: BackupCommand) -> Result<Exit, Failur
             force,
         } => restore(global, &file, tables, force).await,
         BackupCommand::List { dir } => list(global, &dir),
+        BackupCommand::Prune {
+            dir,
+            keep,
+            older_than,
+            dry_run,
+        } => prune(global, &dir, keep, older_than, dry_run),
     }
 }
 
@@ -236,6 +242,18 @@ fn list(global: &GlobalArgs, dir: &Path) -> Result<Exit, Failure> {
     };
     files.sort();
     let mut rows = Vec::new();
+    // Unfinished files too: a killed or interrupted backup leaves one, and it takes space.
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let mut partial: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.to_string_lossy().ends_with(".partial"))
+            .collect();
+        partial.sort();
+        for path in partial {
+            rows.push(json!({"file": path, "problem": "unfinished (.partial): `dbwarden clean` removes it once no backup writes it"}));
+        }
+    }
     for path in files {
         match BackupReader::open(&path) {
             Ok(reader) => {
@@ -291,5 +309,42 @@ fn list(global: &GlobalArgs, dir: &Path) -> Result<Exit, Failure> {
         ]);
     }
     println_safe(&t.to_string());
+    Ok(Exit::Success)
+}
+
+fn prune(
+    global: &GlobalArgs,
+    dir: &Path,
+    keep: usize,
+    older_than: Option<std::time::Duration>,
+    dry_run: bool,
+) -> Result<Exit, Failure> {
+    let seen = dbwarden::clean::prune_backups(dir, keep, older_than, dry_run).map_err(|e| {
+        Failure::new(
+            Exit::Failure,
+            "io",
+            format!("cannot prune {}: {e}", dir.display()),
+        )
+    })?;
+    let removed: Vec<_> = seen.iter().filter(|b| b.removed).collect();
+    if global.json {
+        print_json(&json!({"status": "success", "dry_run": dry_run, "backups": seen}));
+        return Ok(Exit::Success);
+    }
+    let verb = if dry_run { "would remove" } else { "removed" };
+    for b in &removed {
+        println_safe(&format!(
+            "{verb} {} ({} h old)",
+            b.path.display(),
+            b.age_seconds / 3600
+        ));
+    }
+    println_safe(&format!(
+        "{} backup(s) in {}: {} kept, {} {verb}",
+        seen.len(),
+        dir.display(),
+        seen.len() - removed.len(),
+        removed.len()
+    ));
     Ok(Exit::Success)
 }

@@ -62,7 +62,7 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
     let backup = match &cmd {
         MigrateCommand::Up {
             backup: Some(file),
-            dry_run: false,
+            dry_run: None,
             ..
         } => {
             let mut engine_for_name = dbwarden::engine::connect(&url).await?;
@@ -101,8 +101,12 @@ pub async fn run(global: &GlobalArgs, cmd: MigrateCommand) -> Result<Exit, Failu
         MigrateCommand::Status => status(&mut runner, json).await,
         MigrateCommand::Up { to, dry_run, .. } => {
             let to = to.as_deref().map(parse_version).transpose()?;
-            if dry_run {
-                let report = runner.dry_run(to).await?;
+            if let Some(place) = dry_run {
+                let mode = match place {
+                    crate::cli::DryRunWhere::Scratch => dbwarden::migrate::DryRunMode::Scratch,
+                    crate::cli::DryRunWhere::InPlace => dbwarden::migrate::DryRunMode::InPlace,
+                };
+                let report = runner.dry_run(to, mode).await?;
                 if json {
                     print_json(&json!({"status": "success", "dry_run": report}));
                 } else {

@@ -2,6 +2,7 @@
 
 mod apply;
 mod backup;
+mod clean;
 mod demo;
 mod detect;
 mod diff;
@@ -96,6 +97,7 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
             backup_dir,
             report_dir,
             contract,
+            keep_backups,
             lock,
         } => {
             apply::run(
@@ -110,12 +112,14 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
                     backup_dir,
                     report_dir,
                     contract,
+                    keep_backups,
                     lock,
                 },
             )
             .await
         }
         Command::Backup(cmd) => backup::run(&cli.global, cmd).await,
+        Command::Clean { dry_run, all, dirs } => clean::run(&cli.global, dry_run, all, &dirs).await,
         Command::Validate(cmd) => validate::run(&cli.global, cmd).await,
     }
 }

@@ -181,6 +181,7 @@ fn unmapped(statements: Vec<String>) -> Vec<Step> {
             sql,
             change: usize::MAX,
             transactional: true,
+            commit_before: false,
         })
         .collect()
 }

@@ -60,6 +60,10 @@ pub struct Step {
     /// Whether it may run inside a transaction; false for PostgreSQL `CREATE INDEX
     /// CONCURRENTLY` and `DROP INDEX CONCURRENTLY`, which refuse to.
     pub transactional: bool,
+    /// Whether what ran before it is committed first (`-- dbwarden:commit` in the script), so
+    /// that a strong lock taken briefly by the statements before is not held through this
+    /// one's long scan (`VALIDATE CONSTRAINT` after `ADD CONSTRAINT ... NOT VALID`).
+    pub commit_before: bool,
 }
 
 /// Why a change cannot be written as SQL for a dialect.
@@ -138,7 +142,11 @@ pub fn script_with(
         out.push('\n');
     }
     let mut starts = Vec::with_capacity(plan.steps.len());
+    let in_transaction = !plan.needs_no_transaction();
     for (i, step) in plan.steps.iter().enumerate() {
+        if step.commit_before && in_transaction && i > 0 && !views_missing_at(plan, i) {
+            out.push_str("-- dbwarden:commit\n\n");
+        }
         starts.push(out.matches('\n').count() + 1);
         for comment in comments(i, step) {
             out.push_str("-- ");
@@ -149,6 +157,20 @@ pub fn script_with(
         out.push_str(";\n\n");
     }
     (out, starts)
+}
+
+/// Whether a view dropped before step `at` is created again only at or after it: committing
+/// there would leave readers of the view without it until the rest ran.
+fn views_missing_at(plan: &Plan, at: usize) -> bool {
+    let starts = |step: &Step, prefix: &str| {
+        step.sql
+            .get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
+    plan.steps[..at].iter().any(|s| starts(s, "DROP VIEW"))
+        && plan.steps[at..]
+            .iter()
+            .any(|s| starts(s, "CREATE VIEW") || starts(s, "CREATE OR REPLACE VIEW"))
 }
 
 /// The state of one plan being written. The dialect modules add steps through it.
@@ -264,12 +286,14 @@ impl<'a> Planner<'a> {
                     sql: "PRAGMA foreign_keys = OFF".into(),
                     change: first,
                     transactional: true,
+                    commit_before: false,
                 },
             );
             self.steps.push(Step {
                 sql: "PRAGMA foreign_keys = ON".into(),
                 change: last,
                 transactional: true,
+                commit_before: false,
             });
         }
         Ok(Plan { steps: self.steps })
@@ -281,6 +305,18 @@ impl<'a> Planner<'a> {
             sql: sql.into(),
             change: self.current,
             transactional: true,
+            commit_before: false,
+        });
+    }
+
+    /// Adds a statement that runs in a transaction of its own after what came before was
+    /// committed (see [`Step::commit_before`]).
+    pub(crate) fn push_after_commit(&mut self, sql: impl Into<String>) {
+        self.steps.push(Step {
+            sql: sql.into(),
+            change: self.current,
+            transactional: true,
+            commit_before: true,
         });
     }
 
@@ -297,6 +333,7 @@ impl<'a> Planner<'a> {
             sql: sql.into(),
             change: self.current,
             transactional: false,
+            commit_before: false,
         });
     }
 
@@ -306,6 +343,7 @@ impl<'a> Planner<'a> {
             sql: sql.into(),
             change: self.current,
             transactional: true,
+            commit_before: false,
         });
     }
 

@@ -353,7 +353,7 @@ fn add_then_validate(
     match constraint_name {
         Some(constraint_name) if !p.created_in_diff(table) => {
             p.push(format!("{add} NOT VALID"));
-            p.push(format!(
+            p.push_after_commit(format!(
                 "ALTER TABLE {} VALIDATE CONSTRAINT {}",
                 name(table),
                 ident(constraint_name)
@@ -836,11 +836,11 @@ fn set_not_null(p: &mut Planner<'_>, table: &QualifiedName, column: &str, alter:
         ident(&check),
         ident(column)
     ));
-    p.push(format!(
+    p.push_after_commit(format!(
         "ALTER TABLE {table_sql} VALIDATE CONSTRAINT {}",
         ident(&check)
     ));
-    p.push(format!("{alter} SET NOT NULL"));
+    p.push_after_commit(format!("{alter} SET NOT NULL"));
     p.push(format!(
         "ALTER TABLE {table_sql} DROP CONSTRAINT {}",
         ident(&check)

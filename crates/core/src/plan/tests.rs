@@ -213,6 +213,29 @@ mod postgres {
                  user_emails;",
             ]
         );
+        // The views are gone between their DROP and CREATE: no commit in that window.
+        assert!(!script(&plan(&from, &to), "").contains("dbwarden:commit"));
+    }
+
+    #[test]
+    fn validation_scans_run_after_a_commit() {
+        let mut new_users = users();
+        new_users.columns[1] = not_null("email", "character varying(100)");
+        let text = script(&plan(&pg(vec![users()]), &pg(vec![new_users])), "");
+        let parts: Vec<&str> = text.split("-- dbwarden:commit\n").collect();
+        assert_eq!(parts.len(), 3, "{text}");
+        assert!(
+            parts[0].contains("NOT VALID") && !parts[0].contains("VALIDATE"),
+            "{text}"
+        );
+        assert!(
+            parts[1].contains("VALIDATE CONSTRAINT") && !parts[1].contains("SET NOT NULL"),
+            "{text}"
+        );
+        assert!(
+            parts[2].contains("SET NOT NULL") && parts[2].contains("DROP CONSTRAINT"),
+            "{text}"
+        );
     }
 
     #[test]

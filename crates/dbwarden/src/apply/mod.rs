@@ -90,6 +90,8 @@ pub struct ApplyOptions {
     pub backup_dir: PathBuf,
     /// Where the report and checklist are written.
     pub report_dir: PathBuf,
+    /// After a successful run, keep only this many of the newest backups in `backup_dir`.
+    pub keep_backups: Option<usize>,
 }
 
 /// Runs the sequence. Returns the report also when the run failed and was rolled back (see
@@ -124,6 +126,9 @@ pub async fn apply(
     // (saying who holds it), then reads what is pending once the first one is done, so its
     // backup, fingerprints and report never describe the other run's migration.
     runner.hold_lock().await?;
+    for name in crate::clean::sweep_dead_scratch(runner.engine()).await {
+        tracing::info!("dropped scratch database {name}, left by a run that died");
+    }
     let outcome = apply_locked(
         &mut runner,
         url,
@@ -356,6 +361,21 @@ async fn apply_locked(
     capture.remove(runner.engine(), &policy).await;
     runner.clear_transaction_hooks();
     outcome?;
+    if let (Some(keep), "success", true) = (
+        options.keep_backups,
+        report.status.as_str(),
+        options.backup_dir.is_dir(),
+    ) {
+        match crate::clean::prune_backups(&options.backup_dir, keep.max(1), None, false) {
+            Ok(seen) => {
+                let removed = seen.iter().filter(|b| b.removed).count();
+                if removed > 0 {
+                    tracing::info!("removed {removed} old backup(s), keeping the newest {keep}");
+                }
+            }
+            Err(e) => tracing::warn!("could not prune {}: {e}", options.backup_dir.display()),
+        }
+    }
     report.finish(started, &options.report_dir)?;
     log(
         EventType::ApplyComplete,
@@ -521,6 +541,9 @@ impl Protected<'_> {
             );
         }
 
+        if crate::interrupt::process_token().is_cancelled() {
+            return Err(ApplyError::Interrupted);
+        }
         // pre-validation
         let step = Instant::now();
         let mut check_files = Vec::new();
@@ -569,6 +592,9 @@ impl Protected<'_> {
             log,
         );
 
+        if crate::interrupt::process_token().is_cancelled() {
+            return Err(ApplyError::Interrupted);
+        }
         // rehearsal
         let step = Instant::now();
         let wanted = match options.rehearse {
@@ -624,6 +650,9 @@ impl Protected<'_> {
             report.step("rehearsal", StepStatus::Skipped, why.into(), step, log);
         }
 
+        if crate::interrupt::process_token().is_cancelled() {
+            return Err(ApplyError::Interrupted);
+        }
         // apply, with the write probe watching the affected tables from the first statement
         // to the end of any rollback
         let step = Instant::now();
@@ -634,6 +663,19 @@ impl Protected<'_> {
         let write_probe = probe::WriteProbe::start(url, probe_tables).await;
         runner.options_mut().backup = BackupRequirement::Enforce(cover.clone());
         let outcome = runner.up(options.to).await;
+        if let Err(MigrateError::Interrupted { done, state }) = &outcome {
+            // Asked to stop: no validation, no rollback of what finished; say where it stands.
+            report.step("apply", StepStatus::Failed, state.clone(), step, log);
+            report.applied.clone_from(done);
+            report.status = "interrupted".into();
+            report.integrity = "not checked: interrupted".into();
+            report.error = Some(state.clone());
+            report.probe = match write_probe {
+                Some(p) => Some(p.stop().await),
+                None => None,
+            };
+            return Ok(());
+        }
         let failure = match outcome {
             Ok(up) => {
                 report.step(

@@ -82,10 +82,26 @@ pub async fn create(
     let subset = schema_subset(&schema, &tables);
     let row_format = RowFormat::of(engine.dialect());
     let mut writer = Some(BackupWriter::create(&options.file)?);
+    // An interrupt cancels the table being read on the server; the stream then fails and the
+    // partial file is removed below.
+    let interrupt = crate::interrupt::process_token();
+    let watcher = engine.canceller().map(|canceller| {
+        let interrupt = interrupt.clone();
+        tokio::spawn(async move {
+            interrupt.cancelled().await;
+            if let Err(e) = canceller.cancel().await {
+                tracing::warn!("could not cancel the backup's read: {e}");
+            }
+        })
+    });
     engine.begin_snapshot().await?;
     let mut entries = Vec::with_capacity(tables.len());
     let mut outcome = Ok(());
     for (i, table) in tables.iter().enumerate() {
+        if interrupt.is_cancelled() {
+            outcome = Err(BackupError::Interrupted);
+            break;
+        }
         let Some(w) = writer.take() else { break };
         match back_up_table(
             engine,
@@ -107,6 +123,12 @@ pub async fn create(
                 break;
             }
         }
+    }
+    if let Some(watcher) = watcher {
+        watcher.abort();
+    }
+    if interrupt.is_cancelled() && outcome.is_err() {
+        outcome = Err(BackupError::Interrupted);
     }
     // Read-only: ending the snapshot changes nothing.
     let ended = engine.rollback().await;

@@ -87,8 +87,10 @@ pub enum BackupError {
     /// The database stopped taking rows from the file (its own error says why).
     #[error("the database stopped taking rows from the backup")]
     LoadStopped,
-    /// The user pressed Ctrl-C; scratch databases were dropped.
-    #[error("interrupted; scratch databases were dropped")]
+    /// Interrupted (SIGINT/SIGTERM): a partial backup file and scratch databases were removed.
+    #[error(
+        "interrupted: nothing half-done was kept (partial backup files and scratch databases were removed)"
+    )]
     Interrupted,
 }
 

@@ -185,6 +185,15 @@ pub enum MigrateError {
         /// Migrations applied in this run before the failure.
         applied: Vec<String>,
     },
+    /// The run was interrupted (SIGINT/SIGTERM, or the caller's token): the statement in
+    /// flight was cancelled on the server and no further migration started.
+    #[error("interrupted: {state}")]
+    Interrupted {
+        /// Migrations applied (or rolled back) in this run before the interrupt.
+        done: Vec<String>,
+        /// What state the database is in, and what to run next.
+        state: String,
+    },
     /// A statement kept waiting for a table lock: every try ran out of its lock wait.
     #[error(
         "{migration}: statement {statement} at {}:{line} could not get its lock in {tries} tries of {wait_ms} ms each \

@@ -17,8 +17,8 @@ pub use error::MigrateError;
 pub use history::{HISTORY_FORMAT, History, HistoryRow, ProgressUpdate, RowStatus};
 pub use new::create_migration;
 pub use report::{
-    AppliedMigration, DownReport, DryRunReport, DryRunStatement, MigrationState, Progress,
-    StatusEntry, StatusReport, UpReport,
+    AppliedMigration, DownReport, DryRunMode, DryRunReport, DryRunStatement, MigrationState,
+    Progress, StatusEntry, StatusReport, UpReport,
 };
 pub(crate) use runner::lint_target;
 pub use runner::{

@@ -98,6 +98,18 @@ pub struct DryRunStatement {
     pub summary: String,
 }
 
+/// Where a dry run runs the statements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DryRunMode {
+    /// On a scratch database holding a copy of the schema, the history and a sample of the
+    /// rows: the target is only read, so no application query waits for it.
+    #[default]
+    Scratch,
+    /// Inside a transaction on the target, rolled back (PostgreSQL, SQLite): exact, but it
+    /// takes the real locks (each wait bounded by the lock timeout).
+    InPlace,
+}
+
 /// The result of `migrate up --dry-run`.
 #[derive(Debug, Clone, Serialize)]
 pub struct DryRunReport {
@@ -106,7 +118,8 @@ pub struct DryRunReport {
     /// The target, redacted.
     pub target: String,
     /// How the statements ran: `rolled_back` (inside a transaction on the target, then rolled
-    /// back) or `scratch_copy` (for real on a scratch copy of the schema, then dropped).
+    /// back) or `scratch_copy` (for real on a scratch copy of the schema and a sample of the
+    /// rows, then dropped).
     pub mode: String,
     /// Migrations that would be applied.
     pub migrations: Vec<String>,

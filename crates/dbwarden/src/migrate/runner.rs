@@ -131,6 +131,8 @@ pub struct Runner {
     hooks: Option<std::sync::Arc<dyn TransactionHooks>>,
     /// The migration lock is held across commands (see [`Runner::hold_lock`]).
     lock_held: bool,
+    /// Cancelled to interrupt the run (see [`crate::interrupt`]).
+    cancel: crate::interrupt::CancellationToken,
 }
 
 /// Who is running, for the history table.
@@ -170,6 +172,60 @@ impl Runner {
             history: None,
             hooks: None,
             lock_held: false,
+            cancel: crate::interrupt::process_token(),
+        }
+    }
+
+    /// Interrupts the run when `token` is cancelled (instead of the process token).
+    pub fn set_cancel(&mut self, token: crate::interrupt::CancellationToken) {
+        self.cancel = token;
+    }
+
+    /// Whether the run was asked to stop.
+    fn interrupted(&self) -> bool {
+        self.cancel.is_cancelled()
+    }
+
+    /// The error for an interrupt after `done`, with `current` the error the interrupted
+    /// migration ended with (if one was running).
+    fn interrupt_error(
+        &self,
+        done: &[AppliedMigration],
+        current: Option<MigrateError>,
+        direction: Direction,
+    ) -> MigrateError {
+        let done_labels = labels(done);
+        let before = if done_labels.is_empty() {
+            "nothing was applied in this run".to_owned()
+        } else {
+            format!(
+                "{} {} in this run",
+                done_labels.join(", "),
+                if direction == Direction::Up {
+                    "stay applied"
+                } else {
+                    "were rolled back"
+                }
+            )
+        };
+        let state = match current {
+            None => format!(
+                "{before}; no further migration started. Run the same command again to continue"
+            ),
+            Some(MigrateError::StatementFailed {
+                migration,
+                rolled_back: true,
+                ..
+            }) => format!(
+                "the statement in flight was cancelled and {migration} rolled back as a whole; {before}. Run the same command again to continue"
+            ),
+            Some(e) => format!(
+                "the statement in flight was cancelled: {e}; {before}. `dbwarden migrate status` shows where it stands"
+            ),
+        };
+        MigrateError::Interrupted {
+            done: done_labels,
+            state,
         }
     }
 
@@ -654,13 +710,22 @@ impl Runner {
             (self.progress)(Progress::UpToDate);
         }
         for m in &pending {
-            let one = if self.transactional(&m.up) {
-                self.run_in_transaction(m, Direction::Up, &applied).await?
+            if self.interrupted() {
+                return Err(self.interrupt_error(&applied, None, Direction::Up));
+            }
+            let one = if self.transactional(&m.up) && m.up.commit_points().is_empty() {
+                self.run_in_transaction(m, Direction::Up, &applied).await
             } else {
                 self.run_statement_by_statement(m, Direction::Up, None, &applied)
-                    .await?
+                    .await
             };
-            applied.push(one);
+            match one {
+                Ok(one) => applied.push(one),
+                Err(e) if self.interrupted() => {
+                    return Err(self.interrupt_error(&applied, Some(e), Direction::Up));
+                }
+                Err(e) => return Err(e),
+            }
         }
         Ok(UpReport {
             database: self.dialect().name().into(),
@@ -742,9 +807,10 @@ impl Runner {
         }
         let started = Instant::now();
         let mut tries = 0;
+        let cancel = self.cancel.clone();
         let outcome = loop {
             tries += 1;
-            match self.engine.execute(&stmt.sql).await {
+            match crate::interrupt::execute(self.engine.as_mut(), &stmt.sql, &cancel).await {
                 Err(e) if crate::locks::is_lock_timeout(dialect, &e) => {
                     let blockers = crate::locks::blockers(self.engine.as_mut(), policy.wait).await;
                     let retry = policy.may_retry(tries, started);
@@ -949,8 +1015,9 @@ impl Runner {
             hooks.after_begin(self.engine.as_mut()).await?;
         }
         let dialect = self.dialect();
+        let cancel = self.cancel.clone();
         for (i, stmt) in statements.iter().enumerate() {
-            match self.engine.execute(&stmt.sql).await {
+            match crate::interrupt::execute(self.engine.as_mut(), &stmt.sql, &cancel).await {
                 Ok(done) => rows_affected += done.rows_affected,
                 Err(e) if crate::locks::is_lock_timeout(dialect, &e) => {
                     return Err(Self::lock_wait_failure(m, script, i, stmt, true));
@@ -1093,52 +1160,125 @@ impl Runner {
                 )
                 .await?;
         }
+        // With `-- dbwarden:commit` points on a transactional engine, each part between them
+        // runs in its own transaction, its progress written inside it: a failure leaves the
+        // database at the last commit point, and `--resume` starts the part again.
+        let segmented = self.engine.capabilities().transactional_ddl
+            && !script.directives.no_transaction
+            && !script.commit_points().is_empty();
+        let ends_part = |i: usize| {
+            !segmented || i + 1 == statements.len() || script.commit_points().contains(&(i + 1))
+        };
+        let policy = self.options.lock_policy.clone();
         let mut rows_affected = 0;
-        for (i, stmt) in statements.iter().enumerate().skip(start) {
-            match self.execute_with_retry(m, &script, i, stmt).await {
-                Ok(done) => rows_affected += done.rows_affected,
-                Err(failure) => {
-                    // A script that opened its own transaction leaves it aborted; end it so the
-                    // progress update below can be written (harmless when none is open).
-                    let _ = self.engine.rollback().await;
-                    let (err, cause) = match failure {
-                        Ok(e) => (
-                            Self::failure(m, &script, i, stmt, &e, false, before),
-                            e.to_string(),
-                        ),
-                        Err(err) => {
-                            let cause = err.to_string();
-                            (err, cause)
-                        }
-                    };
-                    let note = format!(
-                        "statement {} at {}:{}: {cause}",
-                        i + 1,
-                        script.path.display(),
-                        stmt.line
-                    );
-                    history
-                        .update_progress(
-                            self.engine.as_mut(),
-                            m.version,
-                            progress(failed, i, hasher.checksum(), Some(note), started),
-                        )
-                        .await?;
-                    self.event(failed_event, json!({"version": m.version_text, "name": m.name, "statement": i + 1, "statements_done": i, "status": "stopped_part_way", "error": err.to_string(), "duration_ms": millis(started.elapsed())}));
-                    return Err(err);
-                }
+        // Where the current part began: statement, checksum, rows, tries and when.
+        let mut part = (start, hasher.clone(), 0u64, 0u32, Instant::now());
+        let mut i = start;
+        while i < statements.len() {
+            let stmt = &statements[i];
+            if segmented && i == part.0 {
+                self.engine.begin().await?;
             }
-            hasher.add(stmt);
+            let outcome = if segmented {
+                let cancel = self.cancel.clone();
+                crate::interrupt::execute(self.engine.as_mut(), &stmt.sql, &cancel)
+                    .await
+                    .map_err(Ok)
+            } else {
+                self.execute_with_retry(m, &script, i, stmt).await
+            };
+            let failure = match outcome {
+                Ok(done) => {
+                    rows_affected += done.rows_affected;
+                    hasher.add(stmt);
+                    if ends_part(i) {
+                        // The last statement's progress is the applied row itself: one
+                        // write fewer per migration, the same record.
+                        let status = if i + 1 == statements.len() && direction == Direction::Up {
+                            RowStatus::Applied
+                        } else {
+                            running
+                        };
+                        history
+                            .update_progress(
+                                self.engine.as_mut(),
+                                m.version,
+                                progress(status, i + 1, hasher.checksum(), None, started),
+                            )
+                            .await?;
+                        if segmented {
+                            self.engine.commit().await?;
+                            part = (i + 1, hasher.clone(), rows_affected, 0, Instant::now());
+                        }
+                    }
+                    i += 1;
+                    continue;
+                }
+                Err(Ok(e)) if segmented && crate::locks::is_lock_timeout(dialect, &e) => {
+                    let _ = self.engine.rollback().await;
+                    part.3 += 1;
+                    let blockers = crate::locks::blockers(self.engine.as_mut(), policy.wait).await;
+                    let retry = policy.may_retry(part.3, part.4);
+                    self.event(
+                        EventType::LockTimeout,
+                        json!({"version": m.version_text, "name": m.name, "statement": i + 1, "line": stmt.line, "try": part.3, "tries": policy.tries, "wait_ms": millis(policy.wait), "blockers": blockers, "retry": retry}),
+                    );
+                    if retry {
+                        tokio::time::sleep(policy.backoff(part.3)).await;
+                        (i, hasher, rows_affected) = (part.0, part.1.clone(), part.2);
+                        continue;
+                    }
+                    Err(MigrateError::LockWaitExhausted {
+                        migration: m.label(),
+                        file: script.path.clone(),
+                        line: stmt.line,
+                        statement: i + 1,
+                        tries: part.3,
+                        wait_ms: millis(policy.wait),
+                        blockers: crate::locks::describe(&blockers),
+                        transactional: false,
+                    })
+                }
+                Err(failure) => failure,
+            };
+            // A script that opened its own transaction leaves it aborted; end it so the
+            // progress update below can be written (harmless when none is open).
+            let _ = self.engine.rollback().await;
+            let (err, cause) = match failure {
+                Ok(e) => (
+                    Self::failure(m, &script, i, stmt, &e, false, before),
+                    e.to_string(),
+                ),
+                Err(err) => {
+                    let cause = err.to_string();
+                    (err, cause)
+                }
+            };
+            let note = format!(
+                "statement {} at {}:{}: {cause}",
+                i + 1,
+                script.path.display(),
+                stmt.line
+            );
+            // In a part, what ran of it was rolled back with it.
+            let (done, checksum) = if segmented {
+                (part.0, part.1.checksum())
+            } else {
+                (i, hasher.checksum())
+            };
             history
                 .update_progress(
                     self.engine.as_mut(),
                     m.version,
-                    progress(running, i + 1, hasher.checksum(), None, started),
+                    progress(failed, done, checksum, Some(note), started),
                 )
                 .await?;
+            self.event(failed_event, json!({"version": m.version_text, "name": m.name, "statement": i + 1, "statements_done": done, "status": "stopped_part_way", "error": err.to_string(), "duration_ms": millis(started.elapsed())}));
+            return Err(err);
         }
         match direction {
-            Direction::Up => {
+            // An empty script (or a resume with nothing left) still needs its applied row.
+            Direction::Up if start == statements.len() => {
                 history
                     .update_progress(
                         self.engine.as_mut(),
@@ -1153,6 +1293,7 @@ impl Runner {
                     )
                     .await?;
             }
+            Direction::Up => {}
             Direction::Down => history.delete(self.engine.as_mut(), m.version).await?,
         }
         let duration = millis(started.elapsed());
@@ -1242,16 +1383,28 @@ impl Runner {
         }
         let mut rolled_back = Vec::new();
         for (m, row) in &plan {
-            let down_transactional = m.down.as_ref().is_some_and(|d| self.transactional(d));
+            if self.interrupted() {
+                return Err(self.interrupt_error(&rolled_back, None, Direction::Down));
+            }
+            let down_transactional = m
+                .down
+                .as_ref()
+                .is_some_and(|d| self.transactional(d) && d.commit_points().is_empty());
             let one = if down_transactional {
                 self.run_in_transaction(m, Direction::Down, &rolled_back)
-                    .await?
+                    .await
             } else {
                 let resume = row.status.is_rolling_back().then_some(row);
                 self.run_statement_by_statement(m, Direction::Down, resume, &rolled_back)
-                    .await?
+                    .await
             };
-            rolled_back.push(one);
+            match one {
+                Ok(one) => rolled_back.push(one),
+                Err(e) if self.interrupted() => {
+                    return Err(self.interrupt_error(&rolled_back, Some(e), Direction::Down));
+                }
+                Err(e) => return Err(e),
+            }
         }
         if plan.is_empty() {
             (self.progress)(Progress::UpToDate);
@@ -1436,13 +1589,21 @@ impl Runner {
     /// Runs the pending migrations inside one transaction and rolls it back, reporting what
     /// would change. On MySQL/MariaDB DDL cannot be rolled back, so the migrations run on a
     /// scratch copy of the schema instead, and the report says so.
-    pub async fn dry_run(&mut self, to: Option<u64>) -> Result<DryRunReport, MigrateError> {
+    pub async fn dry_run(
+        &mut self,
+        to: Option<u64>,
+        mode: DryRunMode,
+    ) -> Result<DryRunReport, MigrateError> {
         self.fill_target_version().await;
-        self.locked("dry_run", async |r| r.dry_run_locked(to).await)
+        self.locked("dry_run", async |r| r.dry_run_locked(to, mode).await)
             .await
     }
 
-    async fn dry_run_locked(&mut self, to: Option<u64>) -> Result<DryRunReport, MigrateError> {
+    async fn dry_run_locked(
+        &mut self,
+        to: Option<u64>,
+        mode: DryRunMode,
+    ) -> Result<DryRunReport, MigrateError> {
         let dialect = self.dialect();
         let mut report = DryRunReport {
             database: dialect.name().into(),
@@ -1462,7 +1623,13 @@ impl Runner {
         }
         let pending = self.pending(&rows, to);
         self.check_pending(&pending, &rows)?;
-        if !self.engine.capabilities().transactional_ddl {
+        if mode == DryRunMode::InPlace && !self.engine.capabilities().transactional_ddl {
+            return Err(MigrateError::DryRunUnsupported(format!(
+                "{} commits DDL implicitly, so a dry run cannot be rolled back in place; use `--dry-run` (a scratch copy)",
+                dialect.name()
+            )));
+        }
+        if mode == DryRunMode::Scratch {
             report.mode = "scratch_copy".into();
             self.rehearse_on_scratch(&rows, &pending, &mut report)
                 .await?;
@@ -1472,6 +1639,10 @@ impl Runner {
             );
             return Ok(report);
         }
+        report.notes.push(format!(
+            "ran inside a transaction on the target and rolled back: it took the real locks, each wait bounded by the lock timeout ({} ms); `--dry-run` alone runs on a scratch copy and blocks nobody",
+            self.options.lock_policy.wait.as_millis()
+        ));
         self.engine.begin().await?;
         let before = match self.engine.table_names().await {
             Ok(names) => names,
@@ -1492,9 +1663,9 @@ impl Runner {
         Ok(report)
     }
 
-    /// MySQL/MariaDB cannot roll DDL back, so the dry run happens for real on a scratch
-    /// database holding a copy of the schema (no rows) and the history, which is dropped
-    /// afterwards whatever happened. The target database is only read.
+    /// The dry run for real on a scratch database holding a copy of the schema, the history and
+    /// a sample of the rows, dropped afterwards whatever happened. The target database is only
+    /// read, so no application query waits for the dry run's locks.
     async fn rehearse_on_scratch(
         &mut self,
         rows: &[HistoryRow],
@@ -1503,15 +1674,11 @@ impl Runner {
     ) -> Result<(), MigrateError> {
         // A script that switches database or names the target explicitly would reach past the
         // scratch copy into the real database.
+        // (On PostgreSQL a qualified name is a schema inside the scratch database.)
         let database = self.engine.server_info().await?.database;
-        for m in pending {
+        for m in pending.iter().filter(|_| self.dialect() == Dialect::Mysql) {
             for stmt in m.up.statements() {
-                let lower = stmt.sql.to_ascii_lowercase();
-                let db = database.to_ascii_lowercase();
-                if stmt.is_use_database()
-                    || lower.contains(&format!("{db}."))
-                    || lower.contains(&format!("`{db}`."))
-                {
+                if stmt.is_use_database() || names_database(&stmt.sql, &database) {
                     return Err(MigrateError::DryRunUnsupported(format!(
                         "{}:{}: the statement switches database or names `{database}` explicitly, so a rehearsal on a \
                          scratch copy would change the real database; nothing was run. Remove the database name from \
@@ -1523,9 +1690,10 @@ impl Runner {
             }
         }
         let schema = self.engine.introspect().await?;
+        let sample = sample_rows(self.engine.as_mut()).await?;
         let name = dbwarden_engine::scratch_name("dryrun");
         let mut scratch = self.engine.create_scratch(&name).await?;
-        let outcome = rehearse(scratch.as_mut(), &schema, rows, pending, report).await;
+        let outcome = rehearse(scratch.as_mut(), &schema, rows, pending, &sample, report).await;
         drop(scratch);
         let dropped = self.engine.drop_scratch(&name).await;
         outcome?;
@@ -1535,10 +1703,9 @@ impl Runner {
             ));
         }
         report.notes.push(format!(
-            "{} commits DDL implicitly, so this dry run could not be rolled back in place: it ran for real on scratch \
-             database {name} (a copy of the schema and migration history, without rows), dropped afterwards. \
-             The target database was only read; row counts come from the empty copy.",
-            self.dialect().name()
+            "ran for real on scratch database {name} (a copy of the schema, the migration history and up to {DRY_RUN_SAMPLE} rows a table), \
+             dropped afterwards; the target was only read. Row counts come from the sample; `--dry-run=in-place` runs on the target \
+             inside a transaction instead (PostgreSQL, SQLite), taking the real locks"
         ));
         Ok(())
     }
@@ -1587,12 +1754,9 @@ fn irreversible_error(m: &Migration) -> MigrateError {
 }
 
 /// Builds the scratch copy and runs the pending migrations on it.
-async fn rehearse(
+async fn copy_schema(
     scratch: &mut dyn Engine,
     schema: &dbwarden_core::Schema,
-    rows: &[HistoryRow],
-    pending: &[Migration],
-    report: &mut DryRunReport,
 ) -> Result<(), MigrateError> {
     for statement in dbwarden_core::render::schema_statements(schema) {
         scratch.execute(&statement).await.map_err(|e| {
@@ -1601,6 +1765,121 @@ async fn rehearse(
             ))
         })?;
     }
+    Ok(())
+}
+
+/// Rows per table a scratch dry run copies.
+const DRY_RUN_SAMPLE: u64 = 1000;
+
+/// A sample of the target's rows (foreign keys kept satisfied), as a backup in a temporary
+/// folder, for a scratch dry run.
+async fn sample_rows(
+    engine: &mut dyn Engine,
+) -> Result<
+    (
+        tempfile::TempDir,
+        std::sync::Arc<crate::backup::BackupReader>,
+    ),
+    MigrateError,
+> {
+    let io = |e: std::io::Error| {
+        MigrateError::DryRunUnsupported(format!(
+            "cannot make a temporary folder for the row sample: {e}"
+        ))
+    };
+    let folder = tempfile::tempdir().map_err(io)?;
+    let file = folder.path().join("dry-run-sample.dbwb");
+    let sampled = crate::backup::create(
+        engine,
+        &crate::backup::BackupOptions {
+            file: file.clone(),
+            tables: None,
+            sample_rows: Some(DRY_RUN_SAMPLE),
+        },
+        None,
+    )
+    .await;
+    let copy_failed = |e: crate::backup::BackupError| {
+        MigrateError::DryRunUnsupported(format!(
+            "could not copy a sample of the rows for the dry run, so nothing was run: {e}"
+        ))
+    };
+    sampled.map_err(copy_failed)?;
+    let reader = crate::backup::BackupReader::open(&file).map_err(copy_failed)?;
+    Ok((folder, std::sync::Arc::new(reader)))
+}
+
+/// Whether `sql` names database `database` as a qualifier (`db.table`, `` `db`.table ``),
+/// outside string literals: a scratch rehearsal of it would reach the real database.
+fn names_database(sql: &str, database: &str) -> bool {
+    let db = database.to_ascii_lowercase();
+    let mut word = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some('`') if c == '`' => {
+                quote = None;
+                if chars.peek() == Some(&'.') && word == db {
+                    return true;
+                }
+                word.clear();
+            }
+            Some('`') => word.push(c.to_ascii_lowercase()),
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '`' || c == '\'' || c == '"' => {
+                quote = Some(c);
+                word.clear();
+            }
+            None if c.is_alphanumeric() || c == '_' || c == '$' => {
+                word.push(c.to_ascii_lowercase())
+            }
+            None if c == '.' && word == db => return true,
+            None => word.clear(),
+        }
+    }
+    false
+}
+
+async fn rehearse(
+    scratch: &mut dyn Engine,
+    schema: &dbwarden_core::Schema,
+    rows: &[HistoryRow],
+    pending: &[Migration],
+    sample: &(
+        tempfile::TempDir,
+        std::sync::Arc<crate::backup::BackupReader>,
+    ),
+    report: &mut DryRunReport,
+) -> Result<(), MigrateError> {
+    // The objects tables need first, then the tables with their sampled rows (a restore creates
+    // them, keys after the rows), then the views over them.
+    let mut before_tables = dbwarden_core::Schema {
+        tables: Vec::new(),
+        views: Vec::new(),
+        ..schema.clone()
+    };
+    for sequence in &mut before_tables.sequences {
+        sequence.owned_by = None;
+    }
+    let after_tables = dbwarden_core::Schema {
+        views: schema.views.clone(),
+        ..dbwarden_core::Schema::empty(schema.dialect)
+    };
+    copy_schema(scratch, &before_tables).await?;
+    crate::backup::restore(
+        scratch,
+        std::sync::Arc::clone(&sample.1),
+        &crate::backup::RestoreOptions::default(),
+    )
+    .await
+    .map_err(|e| {
+        MigrateError::DryRunUnsupported(format!(
+            "could not load the row sample into the scratch database, so nothing was run: {e}"
+        ))
+    })?;
+    copy_schema(scratch, &after_tables).await?;
     let history = History::locate(scratch).await?;
     history.ensure(scratch).await?;
     for row in rows {
@@ -1674,4 +1953,18 @@ pub(crate) fn lint_target(
     info: &dbwarden_engine::ServerInfo,
 ) -> Option<dbwarden_lint::TargetVersion> {
     dbwarden_lint::TargetVersion::of_server(info.dialect, &info.product, &info.version)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_database;
+
+    #[test]
+    fn a_qualifier_names_the_database_a_substring_does_not() {
+        assert!(names_database("ALTER TABLE app.users ADD c INT", "app"));
+        assert!(names_database("ALTER TABLE `App`.users ADD c INT", "app"));
+        assert!(!names_database("ALTER TABLE myapp.users ADD c INT", "app"));
+        assert!(!names_database("INSERT INTO t VALUES ('app.users')", "app"));
+        assert!(!names_database("ALTER TABLE users ADD app INT", "app"));
+    }
 }

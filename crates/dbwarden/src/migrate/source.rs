@@ -26,6 +26,8 @@ pub struct Script {
     pub directive_warnings: Vec<String>,
     /// The statements, split once as the database's own shell would.
     statements: Vec<Statement>,
+    /// Indexes of the statements a `-- dbwarden:commit` line comes before.
+    commit_points: Vec<usize>,
 }
 
 impl Script {
@@ -44,6 +46,12 @@ impl Script {
         };
         let canonical = dbwarden_sql::canonical_text(&text, dialect).map_err(invalid)?;
         let statements = dbwarden_sql::split(&text, dialect).map_err(invalid)?;
+        let commit_points = (1..statements.len())
+            .filter(|&i| {
+                text.get(statements[i - 1].span.end..statements[i].span.start)
+                    .is_some_and(dbwarden_sql::has_commit_directive)
+            })
+            .collect();
         Ok(Script {
             path: path.to_path_buf(),
             checksum: sha256_hex(text.as_bytes()),
@@ -55,7 +63,14 @@ impl Script {
                 .collect(),
             text,
             statements,
+            commit_points,
         })
+    }
+
+    /// Indexes of the statements before which the runner commits and begins a new
+    /// transaction (`-- dbwarden:commit`); empty for a script that runs in one.
+    pub fn commit_points(&self) -> &[usize] {
+        &self.commit_points
     }
 
     /// The script's statements, split as the database's own shell would.
@@ -267,6 +282,7 @@ pub fn slug(name: &str) -> String {
 
 /// Checksum of the statements of a script that have run so far (their canonical text), so a
 /// resumed run can tell whether they were edited since.
+#[derive(Clone)]
 pub(crate) struct ProgressHasher {
     dialect: Dialect,
     hasher: Sha256,

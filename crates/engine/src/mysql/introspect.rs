@@ -551,12 +551,42 @@ async fn read_checks(
         let Some(entry) = tables.get_mut(&table) else {
             continue;
         };
+        let name: String = row.required("constraint_name")?;
+        let expression: String = row.required("check_clause")?;
+        if server.mariadb && implicit_json_check(&mut entry.table, &name, &expression) {
+            continue;
+        }
         entry.table.checks.push(CheckConstraint {
-            name: Some(row.required("constraint_name")?),
-            expression: row.required("check_clause")?,
+            name: Some(name),
+            expression,
         });
     }
     Ok(())
+}
+
+/// MariaDB stores a `JSON` column as `longtext` with a column-level check named after the
+/// column, `json_valid(`col`)`, which goes with the column and cannot be dropped with `DROP
+/// CONSTRAINT` (MariaDB manual, "JSON Data Type"). Such a column is read back as `json` and the
+/// check is left out, so plans write `col JSON` and never drop the check on its own. Returns
+/// whether the check was that one.
+fn implicit_json_check(table: &mut dbwarden_core::Table, name: &str, expression: &str) -> bool {
+    let Some(column) = table.columns.iter_mut().find(|c| c.name == name) else {
+        return false;
+    };
+    let implicit = expression == format!("json_valid(`{}`)", name.replace('`', "``"))
+        && column.data_type.eq_ignore_ascii_case("longtext");
+    if implicit {
+        column.data_type = "json".into();
+        // MariaDB gives every JSON column this collation; `JSON` alone brings it back.
+        if column
+            .collation
+            .as_deref()
+            .is_some_and(|c| c.eq_ignore_ascii_case("utf8mb4_bin"))
+        {
+            column.collation = None;
+        }
+    }
+    implicit
 }
 
 async fn read_views(

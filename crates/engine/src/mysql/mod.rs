@@ -24,6 +24,24 @@ pub struct MysqlEngine {
     url: ConnectionUrl,
 }
 
+/// `KILL QUERY` for one connection, sent from a second one.
+struct MysqlCanceller {
+    connection: u32,
+    url: ConnectionUrl,
+}
+
+#[async_trait]
+impl crate::Canceller for MysqlCanceller {
+    async fn cancel(&self) -> Result<(), EngineError> {
+        let mut other = MysqlEngine::connect(&self.url).await?;
+        other
+            .conn
+            .query_drop(format!("KILL QUERY {}", self.connection))
+            .await
+            .map_err(sql_error)
+    }
+}
+
 impl MysqlEngine {
     /// Connects as the URL says, with TLS per its `ssl-mode`.
     pub async fn connect(url: &ConnectionUrl) -> Result<Self, EngineError> {
@@ -181,6 +199,13 @@ impl Engine for MysqlEngine {
         }
     }
 
+    fn canceller(&self) -> Option<std::sync::Arc<dyn crate::Canceller>> {
+        Some(std::sync::Arc::new(MysqlCanceller {
+            connection: self.conn.id(),
+            url: self.url.clone(),
+        }))
+    }
+
     async fn server_info(&mut self) -> Result<ServerInfo, EngineError> {
         let version: Option<String> = self
             .conn
@@ -328,6 +353,15 @@ impl Engine for MysqlEngine {
         let quoted = dbwarden_core::quote_ident(Dialect::Mysql, name);
         self.conn
             .query_drop(format!("DROP DATABASE IF EXISTS {quoted}"))
+            .await
+            .map_err(sql_error)
+    }
+
+    async fn scratch_databases(&mut self) -> Result<Vec<String>, EngineError> {
+        self.conn
+            .query(
+                "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'dbw\\_%' ORDER BY 1",
+            )
             .await
             .map_err(sql_error)
     }

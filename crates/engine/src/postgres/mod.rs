@@ -113,6 +113,29 @@ impl PostgresEngine {
     }
 }
 
+/// PostgreSQL's cancel request, sent on a connection of its own with the same TLS mode.
+struct PostgresCanceller {
+    token: tokio_postgres::CancelToken,
+    url: ConnectionUrl,
+}
+
+#[async_trait]
+impl crate::Canceller for PostgresCanceller {
+    async fn cancel(&self) -> Result<(), EngineError> {
+        let mode = self.url.tls_mode()?;
+        let sent = if mode == TlsMode::Disable {
+            self.token.cancel_query(tokio_postgres::NoTls).await
+        } else {
+            let tls = tokio_postgres_rustls::MakeRustlsConnect::new(client_config(
+                mode,
+                self.url.tls_root_cert(),
+            )?);
+            self.token.cancel_query(tls).await
+        };
+        sent.map_err(sql_error)
+    }
+}
+
 fn describe_connect_error(e: &tokio_postgres::Error, url: &ConnectionUrl) -> String {
     if let Some(db) = e.as_db_error() {
         let mut s = db.message().to_owned();
@@ -284,6 +307,13 @@ impl Engine for PostgresEngine {
         }
     }
 
+    fn canceller(&self) -> Option<std::sync::Arc<dyn crate::Canceller>> {
+        Some(std::sync::Arc::new(PostgresCanceller {
+            token: self.client.cancel_token(),
+            url: self.url.clone(),
+        }))
+    }
+
     async fn server_info(&mut self) -> Result<ServerInfo, EngineError> {
         let row = self
             .client
@@ -431,6 +461,18 @@ impl Engine for PostgresEngine {
             .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
             .await
             .map_err(sql_error)
+    }
+
+    async fn scratch_databases(&mut self) -> Result<Vec<String>, EngineError> {
+        let rows = self
+            .client
+            .query(
+                "SELECT datname::text FROM pg_database WHERE datname LIKE 'dbw\\_%' ORDER BY 1",
+                &[],
+            )
+            .await
+            .map_err(sql_error)?;
+        Ok(rows.iter().map(|r| r.get::<_, String>(0)).collect())
     }
 
     async fn begin_snapshot(&mut self) -> Result<(), EngineError> {

@@ -21,8 +21,20 @@ use std::time::Duration;
 /// An SQLite database connection.
 pub struct SqliteEngine {
     conn: Arc<Mutex<Connection>>,
+    interrupt: Arc<rusqlite::InterruptHandle>,
     label: String,
     read_only_url: bool,
+}
+
+/// SQLite's interrupt: the running statement stops at its next step with SQLITE_INTERRUPT.
+struct SqliteCanceller(Arc<rusqlite::InterruptHandle>);
+
+#[async_trait]
+impl crate::Canceller for SqliteCanceller {
+    async fn cancel(&self) -> Result<(), EngineError> {
+        self.0.interrupt();
+        Ok(())
+    }
 }
 
 impl SqliteEngine {
@@ -65,6 +77,7 @@ impl SqliteEngine {
                 reason: e.to_string(),
             })?;
         Ok(SqliteEngine {
+            interrupt: Arc::new(conn.get_interrupt_handle()),
             conn: Arc::new(Mutex::new(conn)),
             label,
             read_only_url: url.param("mode") == Some("ro"),
@@ -207,6 +220,10 @@ impl Engine for SqliteEngine {
             transactional_ddl: true,
             concurrent_index: false,
         }
+    }
+
+    fn canceller(&self) -> Option<Arc<dyn crate::Canceller>> {
+        Some(Arc::new(SqliteCanceller(Arc::clone(&self.interrupt))))
     }
 
     async fn server_info(&mut self) -> Result<ServerInfo, EngineError> {

@@ -1,0 +1,232 @@
+//! SIGINT at random moments during `migrate up`, `apply` and `backup create`: exit 130 (or 0
+//! when the work finished first), the database before or after each migration (never a later
+//! migration started; on MariaDB, which commits DDL as it goes, the history row says exactly
+//! which statements ran), and no scratch database or `.partial` file left.
+//!
+//! `DBWARDEN_INTERRUPT_TRIALS` sets the trials per scenario (default 3, so CI stays quick;
+//! `DBWARDEN_INTERRUPT_TRIALS=10` is the longer run).
+
+mod harness;
+
+use dbwarden_testkit::{Server, TestDb, test_db};
+use harness::{Probe, Project};
+use std::time::Duration;
+
+const MIGRATIONS: usize = 4;
+
+fn trials() -> usize {
+    std::env::var("DBWARDEN_INTERRUPT_TRIALS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(3)
+}
+
+/// A statement that takes a few hundred milliseconds.
+fn slow(server: Server) -> &'static str {
+    match server {
+        Server::Postgres => "SELECT pg_sleep(0.3)",
+        Server::Mysql => "SELECT SLEEP(0.3)",
+        Server::Sqlite => {
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1500000) SELECT count(*) FROM c"
+        }
+    }
+}
+
+/// A pseudo-random delay from `seed`, between 50 ms and `max_ms`.
+fn delay(seed: usize, max_ms: u64) -> Duration {
+    let mut x = (seed as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ u64::from(std::process::id());
+    x ^= x >> 29;
+    Duration::from_millis(50 + x % max_ms.saturating_sub(50).max(1))
+}
+
+fn interrupt(child: &std::process::Child) {
+    let _ = std::process::Command::new("kill")
+        .arg("-INT")
+        .arg(child.id().to_string())
+        .status();
+}
+
+/// Names of scratch databases a run with process id `pid` made, still on the server.
+async fn scratch_left(db: &TestDb, pid: u32) -> Vec<String> {
+    let sql = match db.server {
+        Server::Postgres => "SELECT datname::text FROM pg_database WHERE datname LIKE 'dbw\\_%'",
+        Server::Mysql => {
+            "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'dbw\\_%'"
+        }
+        Server::Sqlite => return Vec::new(),
+    };
+    let mut probe = Probe::new(db).await;
+    probe
+        .query(sql)
+        .await
+        .into_iter()
+        .filter_map(|r| r.into_iter().next().and_then(|v| v.as_string()))
+        .filter(|name| name.contains(&format!("_{pid}_")))
+        .collect()
+}
+
+async fn migrate_up_interrupted(server: Server) {
+    let mut interrupted = 0;
+    for trial in 0..trials() {
+        let db = test_db!(server);
+        let project = Project::new(&db);
+        for i in 1..=MIGRATIONS {
+            project.migration(
+                &format!("{i:04}_t{i}"),
+                &format!("CREATE TABLE t{i} (id INTEGER);\n{};\n", slow(server)),
+                &format!("DROP TABLE t{i};\n"),
+            );
+        }
+        let child = project.spawn(&["migrate", "up"]);
+        std::thread::sleep(delay(trial, 1200));
+        interrupt(&child);
+        let run = harness::wait_with_timeout(child, Duration::from_secs(60));
+        assert!(run.code == 130 || run.code == 0, "trial {trial}: {run}");
+        interrupted += usize::from(run.code == 130);
+        if run.code == 130 {
+            assert!(run.stderr.contains("interrupted"), "trial {trial}: {run}");
+        }
+        let mut probe = Probe::new(&db).await;
+        let history = probe.history().await;
+        let tables = probe.user_tables().await;
+        // Applied migrations are a prefix; at most the last row stopped part-way (MariaDB).
+        for (i, row) in history.iter().enumerate() {
+            assert_eq!(row.version, i as i64 + 1, "trial {trial}: {history:?}");
+            let last = i + 1 == history.len();
+            match row.status.as_str() {
+                "applied" => assert!(tables.contains(&format!("t{}", i + 1)), "trial {trial}"),
+                "failed" if last && server == Server::Mysql => {
+                    // Exactly what ran is recorded: the table exists iff its statement did.
+                    assert_eq!(
+                        tables.contains(&format!("t{}", i + 1)),
+                        row.statements_done >= 1,
+                        "trial {trial}: {row:?} vs {tables:?}"
+                    );
+                }
+                other => panic!("trial {trial}: row {} is {other}: {run}", row.version),
+            }
+        }
+        for i in history.len() + 1..=MIGRATIONS {
+            assert!(
+                !tables.contains(&format!("t{i}")),
+                "trial {trial}: t{i} exists but migration {i} never started: {run}"
+            );
+        }
+        if run.code == 0 {
+            assert_eq!(history.len(), MIGRATIONS);
+        }
+    }
+    assert!(
+        interrupted > 0,
+        "no trial was interrupted before the end: the test tested nothing"
+    );
+}
+
+async fn apply_interrupted(server: Server) {
+    let mut interrupted = 0;
+    for trial in 0..trials() {
+        let db = test_db!(server);
+        let project = Project::new(&db);
+        project.migration(
+            "0001_items",
+            "CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(20));\n",
+            "DROP TABLE items;\n",
+        );
+        project.run(&["migrate", "up"]).assert_code(0);
+        Probe::new(&db)
+            .await
+            .execute("INSERT INTO items (id, name) VALUES (1, 'a'), (2, 'b')")
+            .await;
+        project.migration(
+            "0002_slow",
+            &format!(
+                "UPDATE items SET name = 'c' WHERE id = 1;\n{0};\n{0};\n{0};\n",
+                slow(server)
+            ),
+            "UPDATE items SET name = 'a' WHERE id = 1;\n",
+        );
+        let child = project.spawn(&["apply", "--rehearse", "always"]);
+        let pid = child.id();
+        std::thread::sleep(delay(trial + 7, 1000));
+        interrupt(&child);
+        let run = harness::wait_with_timeout(child, Duration::from_secs(60));
+        assert!(run.code == 130 || run.code == 0, "trial {trial}: {run}");
+        interrupted += usize::from(run.code == 130);
+        let mut probe = Probe::new(&db).await;
+        let versions = probe.history_versions().await;
+        let name = probe.query("SELECT name FROM items WHERE id = 1").await;
+        let changed = name
+            .first()
+            .and_then(|r| r.first())
+            .and_then(|v| v.as_string())
+            == Some("c".into());
+        // Before or after the migration, never in between.
+        assert_eq!(changed, versions == [1, 2], "trial {trial}: {run}");
+        assert!(
+            scratch_left(&db, pid).await.is_empty(),
+            "trial {trial}: scratch databases left: {run}"
+        );
+    }
+    assert!(
+        interrupted > 0,
+        "no trial was interrupted before the end: the test tested nothing"
+    );
+}
+
+async fn backup_interrupted(server: Server) {
+    let mut interrupted = 0;
+    for trial in 0..trials() {
+        let db = test_db!(server);
+        let project = Project::new(&db);
+        project.migration(
+            "0001_rows",
+            "CREATE TABLE rows_table (id INTEGER PRIMARY KEY, payload VARCHAR(200));\n",
+            "DROP TABLE rows_table;\n",
+        );
+        project.run(&["migrate", "up"]).assert_code(0);
+        let mut probe = Probe::new(&db).await;
+        for chunk in 0..60 {
+            let values: Vec<String> = (1..=1000)
+                .map(|i| format!("({}, '{}')", chunk * 1000 + i, "x".repeat(150)))
+                .collect();
+            probe
+                .execute(&format!(
+                    "INSERT INTO rows_table (id, payload) VALUES {}",
+                    values.join(", ")
+                ))
+                .await;
+        }
+        let child = project.spawn(&["backup", "create", "-o", "b.dbwb", "--verify"]);
+        let pid = child.id();
+        std::thread::sleep(delay(trial + 3, 400));
+        interrupt(&child);
+        let run = harness::wait_with_timeout(child, Duration::from_secs(60));
+        assert!(run.code == 130 || run.code == 0, "trial {trial}: {run}");
+        interrupted += usize::from(run.code == 130);
+        let partial: Vec<_> = std::fs::read_dir(project.path())
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".partial"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(
+            partial.is_empty(),
+            "trial {trial}: partial files left: {run}"
+        );
+        assert!(
+            scratch_left(&db, pid).await.is_empty(),
+            "trial {trial}: scratch databases left: {run}"
+        );
+    }
+    assert!(
+        interrupted > 0,
+        "no trial was interrupted before the end: the test tested nothing"
+    );
+}
+
+on_every_engine!(
+    migrate_up_interrupted,
+    apply_interrupted,
+    backup_interrupted
+);
