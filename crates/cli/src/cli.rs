@@ -347,7 +347,7 @@ pub struct LockArgs {
     pub runner_lock_timeout: u64,
     /// The longest one statement waits for a table lock before it gives up and is tried
     /// again (e.g. 2s, 500ms): a waiting ALTER blocks every query queued behind it.
-    #[arg(long, default_value = "2s", value_name = "DURATION", value_parser = parse_duration)]
+    #[arg(long, default_value = "2s", value_name = "DURATION", value_parser = parse_lock_wait)]
     pub lock_timeout: std::time::Duration,
     /// How many tries a statement (or a transactional migration) gets in all.
     #[arg(long, default_value_t = 10, value_name = "N")]
@@ -401,10 +401,21 @@ pub fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
             ));
         }
     };
-    if !seconds.is_finite() || seconds < 0.0 {
-        return Err(format!("`{text}` is not a duration"));
+    std::time::Duration::try_from_secs_f64(seconds)
+        .map_err(|_| format!("`{text}` is not a duration"))
+}
+
+/// A lock wait needs its unit: `--lock-timeout` once meant the wait for another runner (in
+/// seconds, now `--runner-lock-timeout`), and a bare `300` would now mean five minutes per
+/// statement.
+pub fn parse_lock_wait(text: &str) -> Result<std::time::Duration, String> {
+    if !text.trim().is_empty() && text.trim().chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err(format!(
+            "`{text}` needs a unit (e.g. 2s or 500ms): --lock-timeout is how long each statement waits for a table lock; \
+             the wait for another dbwarden is --runner-lock-timeout SECONDS"
+        ));
     }
-    Ok(std::time::Duration::from_secs_f64(seconds))
+    parse_duration(text)
 }
 
 #[derive(Debug, Subcommand)]

@@ -327,27 +327,141 @@ async fn lossy_migration_is_caught_under_writes(server: Server) {
         let project = &project;
         tokio::task::block_in_place(move || project.run(&args))
     };
+    // A copy-and-swap without sync also loses the writes made while it copied (they went to
+    // the old table); no rollback can bring those back without their row images, so only the
+    // rows the migration itself dropped are checked here. `hidden_delete_...` checks the
+    // writer's ledger where the table keeps its capture.
     let _ = writer.stop().await;
-    assert_ne!(run.code, 0, "{run}");
+    if server == Server::Mysql {
+        // MySQL renames outside a transaction: writes to the new table before dbwarden put its
+        // capture back were not recorded, so the merge only puts missing rows back and cannot
+        // prove the rest; the run says so and ends "failed", the lost rows back.
+        assert_ne!(run.json()["status"], "success", "{run}");
+        let rows = table_rows(db.connect().await.as_mut()).await;
+        for id in (100..=ROWS).step_by(100) {
+            assert!(rows.contains_key(&id), "row {id} is not back: {run}");
+        }
+        return;
+    }
+    assert_caught_and_put_back(&db, &run, None, "lossy copy").await;
+}
+
+/// The run failed in post-validation and rolled back; the rows the migration lost are back,
+/// and every write the application made meanwhile is still there (the merge back kept them).
+async fn assert_caught_and_put_back(
+    db: &TestDb,
+    run: &harness::Outcome,
+    ledger: Option<&Ledger>,
+    case: &str,
+) {
+    assert_ne!(run.code, 0, "{case}: {run}");
     let report = run.json();
-    assert_ne!(report["status"], "success", "{run}");
     let post = report["steps"]
         .as_array()
         .and_then(|s| s.iter().find(|s| s["step"] == "post-validation"))
         .cloned()
         .unwrap_or_default();
-    assert_eq!(post["status"], "failed", "{run}");
+    assert_eq!(post["status"], "failed", "{case}: {run}");
+    assert_eq!(report["status"], "rolled_back", "{case}: {run}");
     let mut engine = db.connect().await;
     let rows = table_rows(engine.as_mut()).await;
     for id in (100..=ROWS).step_by(100) {
         assert!(
             rows.contains_key(&id),
-            "row {id} lost by the migration is not back: {run}"
+            "{case}: row {id} lost by the migration is not back: {run}"
+        );
+    }
+    if let Some(ledger) = ledger {
+        assert_ledger_holds(ledger, &rows, case);
+    }
+}
+
+/// A delete the comparison cannot read from the statements (dynamic SQL) on a table that keeps
+/// its capture: caught, and merged back without touching the application's rows.
+async fn hidden_delete_is_caught_and_merged_back(server: Server) {
+    let db = test_db!(server);
+    let project = Project::new(&db);
+    seed(&db, &project).await;
+    let hidden = match server {
+        Server::Postgres => "DO $$ BEGIN EXECUTE 'DELETE FROM users WHERE id % 100 = 0'; END $$;\n",
+        _ => {
+            "PREPARE dbw_hidden FROM 'DELETE FROM users WHERE id % 100 = 0';\nEXECUTE dbw_hidden;\nDEALLOCATE PREPARE dbw_hidden;\n"
+        }
+    };
+    project.migration("0002_hidden_delete", hidden, "SELECT 1;\n");
+    let writer = Writer::start(&db, Ledger::seeded()).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let args = apply_args(&[]);
+    let run = {
+        let project = &project;
+        tokio::task::block_in_place(move || project.run(&args))
+    };
+    let ledger = writer.stop().await;
+    assert_caught_and_put_back(&db, &run, Some(&ledger), "hidden delete").await;
+}
+
+/// A dropped column whose migration then fails a check: the down script adds the column back
+/// empty, and the merge refills it in every row, the ones the application wrote meanwhile too
+/// (they could not have written a column that was gone).
+async fn dropped_column_comes_back_in_every_row(server: Server) {
+    let db = test_db!(server);
+    let project = Project::new(&db);
+    seed(&db, &project).await;
+    let (drop, add) = match server {
+        Server::Mysql => (
+            "ALTER TABLE users DROP COLUMN legacy, ALGORITHM=INSTANT;\n",
+            "ALTER TABLE users ADD COLUMN legacy VARCHAR(100), ALGORITHM=INSTANT;\n",
+        ),
+        _ => (
+            "ALTER TABLE users DROP COLUMN legacy;\n",
+            "ALTER TABLE users ADD COLUMN legacy VARCHAR(100);\n",
+        ),
+    };
+    project.migration("0002_drop_legacy", drop, add);
+    project.write(
+        "0002_drop_legacy.check.sql",
+        "-- dbwarden:post\nSELECT count(*) = 0 FROM users;\n",
+    );
+    let writer = Writer::start(&db, Ledger::seeded()).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let args = apply_args(&["--allow-destructive"]);
+    let run = {
+        let project = &project;
+        tokio::task::block_in_place(move || project.run(&args))
+    };
+    let ledger = writer.stop().await;
+    assert_eq!(run.json()["status"], "rolled_back", "{run}");
+    let mut engine = db.connect().await;
+    let rows = table_rows(engine.as_mut()).await;
+    assert_ledger_holds(&ledger, &rows, "dropped column");
+    let legacy = engine
+        .query("SELECT id, legacy FROM users WHERE id <= 3000", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    for row in legacy {
+        let id = row.first().and_then(Value::as_i64).unwrap_or(-1);
+        let value = row.get(1).and_then(Value::as_string);
+        assert_eq!(
+            value,
+            Some(format!("old {id}")),
+            "row {id}'s legacy value: {run}"
         );
     }
 }
 
 on_every_engine!(
     every_change_applies_under_writes,
-    lossy_migration_is_caught_under_writes
+    lossy_migration_is_caught_under_writes,
+    dropped_column_comes_back_in_every_row
 );
+
+mod hidden_delete_is_caught_and_merged_back {
+    #[tokio::test(flavor = "multi_thread")]
+    async fn postgres() {
+        super::hidden_delete_is_caught_and_merged_back(dbwarden_testkit::Server::Postgres).await;
+    }
+    #[tokio::test(flavor = "multi_thread")]
+    async fn mariadb() {
+        super::hidden_delete_is_caught_and_merged_back(dbwarden_testkit::Server::Mysql).await;
+    }
+}

@@ -44,13 +44,20 @@ async fn a_failed_part_leaves_the_parts_before_it(server: Server) {
     assert!(!probe.has_table("parts").await);
 }
 
-mod a_failed_part_leaves_the_parts_before_it {
-    #[tokio::test(flavor = "multi_thread")]
-    async fn postgres() {
-        super::a_failed_part_leaves_the_parts_before_it(dbwarden_testkit::Server::Postgres).await;
-    }
-    #[tokio::test(flavor = "multi_thread")]
-    async fn sqlite() {
-        super::a_failed_part_leaves_the_parts_before_it(dbwarden_testkit::Server::Sqlite).await;
-    }
+/// SQLite locks the whole file for any write, so parts would gain nothing: the script keeps
+/// its one transaction and a failure leaves nothing of it.
+#[tokio::test(flavor = "multi_thread")]
+async fn sqlite_keeps_one_transaction() {
+    let db = test_db!(Server::Sqlite);
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    project.migration("0001_parts", PARTS, "DROP TABLE parts;\n");
+    project.run(&["migrate", "up"]).assert_code(1);
+    assert!(!probe.has_table("parts").await, "part of the script stayed");
+    assert!(probe.history().await.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn postgres_failed_part_leaves_the_parts_before_it() {
+    a_failed_part_leaves_the_parts_before_it(Server::Postgres).await;
 }

@@ -72,7 +72,23 @@ pub fn is_lock_timeout(dialect: Dialect, error: &EngineError) -> bool {
 /// and `REINDEX CONCURRENTLY` wait for older transactions without blocking writers, and a
 /// timeout would only leave an INVALID index behind.
 pub fn waits_without_blocking(sql: &str) -> bool {
-    sql.to_ascii_uppercase().contains("CONCURRENTLY")
+    // The statement's own leading keywords, comments left out: a column named `concurrently`
+    // or a comment mentioning it does not count.
+    let code: String = sql
+        .lines()
+        .map(|line| line.split("--").next().unwrap_or(""))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words: Vec<String> = code
+        .split(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+        .filter(|w| !w.is_empty())
+        .take(5)
+        .map(str::to_ascii_uppercase)
+        .collect();
+    matches!(
+        words.first().map(String::as_str),
+        Some("CREATE" | "DROP" | "REINDEX")
+    ) && words.iter().any(|w| w == "CONCURRENTLY")
 }
 
 impl LockPolicy {
@@ -259,9 +275,14 @@ pub async fn blockers(engine: &mut dyn Engine, wait: Duration) -> Vec<Blocker> {
     };
     let rows = match engine.query(&sql, &[]).await {
         Ok(rows) => rows,
+        // Said as it is (no privilege to see other sessions, say), not as "no blocker".
         Err(e) => {
-            tracing::debug!("could not list the blocking sessions: {e}");
-            return Vec::new();
+            return vec![Blocker {
+                session: -1,
+                age_seconds: 0,
+                state: "unknown".into(),
+                query: format!("dbwarden could not list the blocking sessions: {e}"),
+            }];
         }
     };
     rows.iter()
@@ -332,5 +353,9 @@ mod tests {
             "CREATE INDEX CONCURRENTLY i ON t (a)"
         ));
         assert!(!waits_without_blocking("ALTER TABLE t ADD COLUMN a int"));
+        assert!(!waits_without_blocking(
+            "-- not CREATE INDEX CONCURRENTLY\nALTER TABLE t ADD COLUMN concurrently int"
+        ));
+        assert!(waits_without_blocking("-- why\nDROP INDEX CONCURRENTLY i"));
     }
 }

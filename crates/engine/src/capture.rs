@@ -70,12 +70,14 @@ pub fn key_text(dialect: Dialect, row: Option<&str>, key: &[String]) -> String {
                 .collect();
             format!("jsonb_build_array({})::text", parts.join(", "))
         }
+        // A fixed 16 bytes whatever the key's length (a long key never overflows the capture
+        // column in strict mode).
         Dialect::Mysql => {
             let parts: Vec<String> = key
                 .iter()
                 .map(|c| format!("CAST({} AS BINARY)", column(c)))
                 .collect();
-            format!("CONCAT_WS(0x1f, {})", parts.join(", "))
+            format!("UNHEX(MD5(CONCAT_WS(0x1f, {})))", parts.join(", "))
         }
         Dialect::Sqlite => key
             .iter()
@@ -133,8 +135,10 @@ pub fn ensure_tables(dialect: Dialect, table: &QualifiedName) -> Vec<String> {
         Dialect::Postgres => vec![format!(
             "CREATE UNLOGGED TABLE IF NOT EXISTS {target} (tbl text NOT NULL, k text NOT NULL)"
         )],
+        // A primary key, for servers that require one (`sql_require_primary_key`, Group
+        // Replication).
         Dialect::Mysql => vec![format!(
-            "CREATE TABLE IF NOT EXISTS {target} (tbl VARCHAR(255) NOT NULL, k VARBINARY(3072) NOT NULL) ENGINE=InnoDB"
+            "CREATE TABLE IF NOT EXISTS {target} (id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY, tbl VARCHAR(255) NOT NULL, k BINARY(16) NOT NULL) ENGINE=InnoDB"
         )],
         Dialect::Sqlite => vec![
             format!("CREATE TABLE IF NOT EXISTS {target} (tbl TEXT NOT NULL, k TEXT NOT NULL)"),
@@ -158,14 +162,18 @@ pub fn install(dialect: Dialect, table: &QualifiedName, key: &[String]) -> Vec<S
                 key_text(dialect, Some("NEW"), key),
             );
             vec![
+                // SECURITY DEFINER: the application's role needs no right on the capture
+                // table; a fixed search_path so no object of the session's can stand in. No
+                // exception block: a capture that failed silently would hide what the
+                // application wrote (and `to_jsonb(NEW) -> 'c'` cannot fail).
                 format!(
-                    "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $dbw$\n\
+                    "CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql \
+                     SECURITY DEFINER SET search_path = pg_catalog AS $dbw$\n\
                      BEGIN\n\
                      IF coalesce(current_setting('dbwarden.capture_exempt', true), '') = 'on' THEN RETURN NULL; END IF;\n\
                      IF TG_OP <> 'INSERT' THEN INSERT INTO {target} (tbl, k) VALUES ({label}, {old}); END IF;\n\
                      IF TG_OP <> 'DELETE' THEN INSERT INTO {target} (tbl, k) VALUES ({label}, {new}); END IF;\n\
                      RETURN NULL;\n\
-                     EXCEPTION WHEN OTHERS THEN RETURN NULL; -- never fail the application's write\n\
                      END $dbw$"
                 ),
                 format!(
@@ -230,12 +238,20 @@ fn function_name(table: &QualifiedName) -> String {
     }
 }
 
+/// The statement that forgets the keys recorded for `table`.
+pub fn forget(dialect: Dialect, table: &QualifiedName) -> String {
+    format!(
+        "DELETE FROM {} WHERE tbl = {}",
+        capture_table(dialect, table),
+        quote_literal(dialect, &table.to_string())
+    )
+}
+
 /// Statements that remove `table`'s capture triggers and the rows they recorded; each
 /// succeeds when there is nothing to remove. On PostgreSQL, run the trigger drop only while
-/// the table exists (`DROP TRIGGER IF EXISTS` still needs the table).
+/// the table exists (`DROP TRIGGER IF EXISTS` still needs the table, and locks it: run it only
+/// where a trigger is known to be there).
 pub fn remove(dialect: Dialect, table: &QualifiedName, table_exists: bool) -> Vec<String> {
-    let target = capture_table(dialect, table);
-    let label = quote_literal(dialect, &table.to_string());
     let on = table.quoted(dialect);
     let s = suffix(table);
     let mut out = Vec::new();
@@ -259,7 +275,7 @@ pub fn remove(dialect: Dialect, table: &QualifiedName, table_exists: bool) -> Ve
             }
         }
     }
-    out.push(format!("DELETE FROM {target} WHERE tbl = {label}"));
+    out.push(forget(dialect, table));
     out
 }
 
@@ -303,6 +319,95 @@ pub fn leftover_triggers(dialect: Dialect) -> String {
     }
 }
 
+/// The temporary table a merge back reads the application's keys from (see
+/// [`copy_written`]).
+pub const WRITTEN_COPY: &str = "dbw_written";
+
+/// Statements that copy the keys other sessions wrote to `table` into a temporary table, for
+/// a statement that also writes `table` (MySQL refuses a statement whose trigger writes a
+/// table the statement reads). Run them after the table is locked against writers, so the
+/// copy is complete.
+pub fn copy_written(dialect: Dialect, table: &QualifiedName) -> Vec<String> {
+    let source = capture_table(dialect, table);
+    let label = quote_literal(dialect, &table.to_string());
+    match dialect {
+        Dialect::Postgres => vec![
+            format!("DROP TABLE IF EXISTS pg_temp.{WRITTEN_COPY}"),
+            format!(
+                "CREATE TEMP TABLE {WRITTEN_COPY} ON COMMIT DROP AS SELECT DISTINCT k FROM {source} WHERE tbl = {label}"
+            ),
+        ],
+        Dialect::Mysql => vec![
+            format!("DROP TEMPORARY TABLE IF EXISTS {WRITTEN_COPY}"),
+            format!("CREATE TEMPORARY TABLE {WRITTEN_COPY} (k BINARY(16) NOT NULL PRIMARY KEY)"),
+            format!(
+                "INSERT IGNORE INTO {WRITTEN_COPY} (k) SELECT k FROM {source} WHERE tbl = {label}"
+            ),
+        ],
+        Dialect::Sqlite => vec![
+            format!("DROP TABLE IF EXISTS temp.{WRITTEN_COPY}"),
+            format!(
+                "CREATE TEMP TABLE {WRITTEN_COPY} AS SELECT DISTINCT k FROM {source} WHERE tbl = {label}"
+            ),
+        ],
+    }
+}
+
+/// A SQL condition: the row `row` (a table alias, or the quoted table name) has a key that
+/// another session wrote, read from the copy [`copy_written`] made.
+pub fn written_by_others(dialect: Dialect, row: &str, key: &[String]) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM {WRITTEN_COPY} dbw_w WHERE dbw_w.k = {})",
+        key_text(dialect, Some(row), key)
+    )
+}
+
+/// The statement that locks `table` against other sessions' writes until the transaction
+/// ends (reads go on): PostgreSQL `LOCK TABLE ... IN EXCLUSIVE MODE`, MySQL a locking read of
+/// every row; SQLite's write transaction already excludes other writers.
+pub fn lock_against_writes(dialect: Dialect, table: &QualifiedName) -> Option<String> {
+    match dialect {
+        Dialect::Postgres => Some(format!(
+            "LOCK TABLE {} IN EXCLUSIVE MODE",
+            table.quoted(dialect)
+        )),
+        Dialect::Mysql => Some(format!(
+            "SELECT COUNT(*) FROM {} FOR UPDATE",
+            table.quoted(dialect)
+        )),
+        Dialect::Sqlite => None,
+    }
+}
+
+/// A query for how many of `table`'s capture triggers exist (PostgreSQL one, the others
+/// three): fewer means the table was replaced (dropped and created, renamed over) meanwhile.
+pub fn installed_triggers(dialect: Dialect, table: &QualifiedName) -> String {
+    let s = suffix(table);
+    match dialect {
+        Dialect::Postgres => format!(
+            "SELECT count(*)::bigint FROM pg_trigger WHERE tgname = '{TRIGGER_PREFIX}' AND tgrelid = to_regclass({})",
+            quote_literal(dialect, &table.quoted(dialect))
+        ),
+        Dialect::Mysql => format!(
+            "SELECT CAST(COUNT(*) AS SIGNED) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() \
+             AND EVENT_OBJECT_TABLE = {} AND TRIGGER_NAME LIKE '{TRIGGER_PREFIX}\\_%\\_{s}'",
+            quote_literal(dialect, &table.name)
+        ),
+        Dialect::Sqlite => format!(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND tbl_name = {} AND name LIKE '{TRIGGER_PREFIX}\\_%\\_{s}' ESCAPE '\\'",
+            quote_literal(dialect, &table.name)
+        ),
+    }
+}
+
+/// How many triggers [`install`] creates on a table.
+pub fn trigger_count(dialect: Dialect) -> i64 {
+    match dialect {
+        Dialect::Postgres => 1,
+        _ => 3,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,11 +417,11 @@ mod tests {
         let key = vec!["id".to_owned(), "tenant".to_owned()];
         assert_eq!(
             key_text(Dialect::Mysql, Some("NEW"), &key),
-            "CONCAT_WS(0x1f, CAST(NEW.`id` AS BINARY), CAST(NEW.`tenant` AS BINARY))"
+            "UNHEX(MD5(CONCAT_WS(0x1f, CAST(NEW.`id` AS BINARY), CAST(NEW.`tenant` AS BINARY))))"
         );
         assert_eq!(
             key_text(Dialect::Mysql, None, &key),
-            "CONCAT_WS(0x1f, CAST(`id` AS BINARY), CAST(`tenant` AS BINARY))"
+            "UNHEX(MD5(CONCAT_WS(0x1f, CAST(`id` AS BINARY), CAST(`tenant` AS BINARY))))"
         );
         assert_eq!(
             key_text(Dialect::Sqlite, Some("OLD"), &key),

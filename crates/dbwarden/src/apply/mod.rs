@@ -264,6 +264,7 @@ async fn apply_locked(
         let found = Intent::from_sql(&m.up.text, dialect);
         intent.schema_tables.extend(found.schema_tables);
         intent.data_tables.extend(found.data_tables);
+        intent.opaque.extend(found.opaque);
         destructive.extend(destructive_statements(m, dialect));
     }
     let mut affected: Vec<&dbwarden_core::Table> = schema
@@ -312,12 +313,17 @@ async fn apply_locked(
 
     // Change capture before the first fingerprint: from here on, rows other sessions write
     // to the watched tables are known, so validation can tell them from the migration's work.
-    let watched: Vec<String> = intent
-        .schema_tables
-        .iter()
-        .chain(&intent.data_tables)
-        .cloned()
-        .collect();
+    // Code dbwarden cannot read (a DO block, EXECUTE, CALL) may change any table: watch all.
+    let watched: Vec<String> = if intent.opaque.is_empty() {
+        intent
+            .schema_tables
+            .iter()
+            .chain(&intent.data_tables)
+            .cloned()
+            .collect()
+    } else {
+        schema.tables.iter().map(|t| t.name.to_string()).collect()
+    };
     let key_changing = tables_whose_key_changes(&pending, &schema, dialect);
     let policy = options.run.lock_policy.clone();
     let on_wait = |wait: &crate::locks::LockWait| {
@@ -343,7 +349,7 @@ async fn apply_locked(
             )));
         }
     };
-    if let Some(hooks) = capture.sqlite_hooks() {
+    if let Some(hooks) = capture.transaction_hooks() {
         runner.set_transaction_hooks(Arc::new(hooks));
     }
     report.uncaptured = capture.uncaptured.clone();
@@ -393,10 +399,11 @@ fn tables_whose_key_changes(
 ) -> Vec<String> {
     let mut out = Vec::new();
     for table in &schema.tables {
-        let key: Vec<String> = table
-            .primary_key
+        // The key the capture triggers would name (primary key, else a unique key).
+        let key: Vec<String> = crate::validate::row_key(table)
+            .unwrap_or_default()
             .iter()
-            .flat_map(|pk| pk.columns.iter().map(|c| c.to_ascii_lowercase()))
+            .map(|c| c.to_ascii_lowercase())
             .collect();
         let touched = pending.iter().any(|m| {
             m.up.statements().iter().any(|s| {
@@ -473,7 +480,9 @@ impl Protected<'_> {
         let step = Instant::now();
         let mut cover: Option<BackupCover> = None;
         let mut backup_reader: Option<Arc<BackupReader>> = None;
-        if destructive.is_empty() {
+        // Code dbwarden cannot read may destroy data as well as any DROP: back up everything.
+        let opaque = !self.intent.opaque.is_empty();
+        if destructive.is_empty() && !opaque {
             report.step(
                 "backup",
                 StepStatus::Skipped,
@@ -490,7 +499,7 @@ impl Protected<'_> {
                 .collect();
             tables.sort();
             tables.dedup();
-            let whole = destructive.iter().any(|d| d.whole_database);
+            let whole = opaque || destructive.iter().any(|d| d.whole_database);
             // Unique per run: two runs in the same second never share a file name.
             let file = options.backup_dir.join(format!(
                 "{}_{}_{}.dbwb",
@@ -663,6 +672,17 @@ impl Protected<'_> {
         let write_probe = probe::WriteProbe::start(url, probe_tables).await;
         runner.options_mut().backup = BackupRequirement::Enforce(cover.clone());
         let outcome = runner.up(options.to).await;
+        // A table replaced outside a transaction (MySQL) lost its capture: put it back now,
+        // and remember that writes in between went unrecorded.
+        let gaps = self.capture.reinstall_lost(runner.engine()).await;
+        if !gaps.is_empty() {
+            report.uncaptured.extend(gaps.iter().map(|t| {
+                (
+                    t.clone(),
+                    "a migration replaced the table, so writes to it until dbwarden put its capture back went unrecorded".to_owned(),
+                )
+            }));
+        }
         if let Err(MigrateError::Interrupted { done, state }) = &outcome {
             // Asked to stop: no validation, no rollback of what finished; say where it stands.
             report.step("apply", StepStatus::Failed, state.clone(), step, log);
@@ -714,7 +734,7 @@ impl Protected<'_> {
             }
             Some(reason) => {
                 let restored = self
-                    .roll_back(runner, backup_reader, &before, report, log)
+                    .roll_back(runner, backup_reader, &before, &gaps, report, log)
                     .await;
                 report.status = if restored {
                     "rolled_back".into()
@@ -810,6 +830,84 @@ impl Protected<'_> {
         }
     }
 
+    /// Puts back the backup's data: merged into the captured tables (rows other sessions
+    /// wrote during the run are kept as they are), restored whole into the others (a table
+    /// without a key, or one the migrations dropped).
+    async fn put_back(
+        &self,
+        runner: &mut Runner,
+        reader: Arc<BackupReader>,
+        gaps: &[String],
+        after_run: Option<&dbwarden_core::Schema>,
+        notes: &mut Vec<String>,
+        log: &impl Fn(EventType, serde_json::Value),
+    ) {
+        let merged = match after_run {
+            Some(shape) => {
+                crate::backup::merge_back(runner.engine(), Arc::clone(&reader), |t| {
+                    self.capture.merge_scope(t, gaps, shape)
+                })
+                .await
+            }
+            None => Ok((
+                Vec::new(),
+                reader
+                    .manifest
+                    .tables
+                    .iter()
+                    .map(|t| t.name.to_string())
+                    .collect(),
+            )),
+        };
+        let left_out = match merged {
+            Ok((merged, left_out)) => {
+                for m in &merged {
+                    notes.push(format!(
+                        "{}: {} row(s) put back and {} set back from the backup, rows other sessions wrote kept",
+                        m.name, m.inserted, m.updated
+                    ));
+                }
+                if !merged.is_empty() {
+                    log(EventType::BackupRestored, json!({"merged": merged}));
+                }
+                left_out
+            }
+            Err(e) => {
+                notes.push(format!("merging the backup back failed: {e}"));
+                return;
+            }
+        };
+        if left_out.is_empty() {
+            return;
+        }
+        match crate::backup::restore(
+            runner.engine(),
+            reader,
+            &RestoreOptions {
+                force: true,
+                tables: Some(left_out),
+            },
+        )
+        .await
+        {
+            Ok(summary) => {
+                // Said plainly: a restore puts back the rows as they were at the backup.
+                notes.push(format!(
+                    "backup restored into {} ({} rows; rows written to them after the backup were replaced)",
+                    summary
+                        .tables
+                        .iter()
+                        .map(|t| t.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    summary.rows
+                ));
+                log(EventType::BackupRestored, json!({"rows": summary.rows}));
+            }
+            Err(e) => notes.push(format!("restore from the backup failed: {e}")),
+        }
+    }
+
     /// Undoes this run: down scripts for what they can undo, the verified backup for the
     /// rest, the history rows of what the backup undid; then proves it with fingerprints
     /// (leaving out what other sessions wrote meanwhile). Returns whether the database equals
@@ -819,6 +917,7 @@ impl Protected<'_> {
         runner: &mut Runner,
         backup: Option<Arc<BackupReader>>,
         before: &Snapshot,
+        earlier_gaps: &[String],
         report: &mut ApplyReport,
         log: &impl Fn(EventType, serde_json::Value),
     ) -> bool {
@@ -840,6 +939,17 @@ impl Protected<'_> {
         // This run's migrations that left a history row (applied, or stopped part-way).
         let touched = touched_versions(&status, pending);
         let mut notes = Vec::new();
+        // Before any down script: which tables lost their capture (writes went unrecorded),
+        // and the shape the migrations left (columns they dropped).
+        let mut gaps = earlier_gaps.to_vec();
+        gaps.extend(self.capture.reinstall_lost(runner.engine()).await);
+        if !gaps.is_empty() {
+            notes.push(format!(
+                "change capture was lost for a while on {} (a migration replaced the table): only rows missing there are put back",
+                gaps.join(", ")
+            ));
+        }
+        let after_run = runner.engine().introspect().await.ok();
         let reversible = pending
             .iter()
             .filter(|m| touched.contains(&m.version))
@@ -856,32 +966,8 @@ impl Protected<'_> {
         // migration rolled itself back, or the runner refused), the rows are as they were, and a
         // restore would only overwrite writes made since the backup.
         if let Some(reader) = backup.filter(|_| !touched.is_empty()) {
-            match crate::backup::restore(
-                runner.engine(),
-                reader,
-                &RestoreOptions {
-                    force: true,
-                    tables: None,
-                },
-            )
-            .await
-            {
-                Ok(summary) => {
-                    // Said plainly: the restore puts back the rows as they were at the backup.
-                    notes.push(format!(
-                        "backup restored ({} rows in {}; rows written to them after the backup were replaced)",
-                        summary.rows,
-                        summary
-                            .tables
-                            .iter()
-                            .map(|t| t.name.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                    log(EventType::BackupRestored, json!({"rows": summary.rows}));
-                }
-                Err(e) => notes.push(format!("restore from the backup failed: {e}")),
-            }
+            self.put_back(runner, reader, &gaps, after_run.as_ref(), &mut notes, log)
+                .await;
             // Whatever the down scripts did not remove from the history, the restore undid.
             if let Ok(status) = runner.status().await {
                 let left = touched_versions(&status, pending);

@@ -12,6 +12,7 @@
 mod create;
 pub mod file;
 pub mod manifest;
+mod merge;
 mod restore;
 pub mod rule;
 mod verify;
@@ -19,6 +20,7 @@ mod verify;
 pub use create::{BackupOptions, BackupProgress, BackupSummary, ProgressFn, create};
 pub use file::BackupReader;
 pub use manifest::{Manifest, Scope, TableEntry};
+pub use merge::{MergedTable, merge_back};
 pub use restore::{RestoreOptions, RestoreSummary, RestoredTable, restore};
 pub use rule::{BackupCover, DestructiveStatement, destructive_statements, uncovered_statements};
 pub use verify::{VerifiedMarker, VerifyReport, read_marker, verify};

@@ -305,6 +305,16 @@ impl Runner {
         self.engine.capabilities().transactional_ddl && !script.directives.no_transaction
     }
 
+    /// Whether `script` runs in parts, one transaction between `-- dbwarden:commit` points.
+    /// Only on PostgreSQL, where a part's locks end with it; SQLite locks the whole file for
+    /// any write anyway, so there the script keeps its one transaction (and its
+    /// `PRAGMA foreign_keys` handling).
+    fn in_parts(&self, script: &Script) -> bool {
+        self.dialect() == Dialect::Postgres
+            && self.transactional(script)
+            && !script.commit_points().is_empty()
+    }
+
     /// The history tables, located once per runner (before any migration can change the
     /// session's schema or database).
     async fn history(&mut self) -> Result<History, MigrateError> {
@@ -713,7 +723,7 @@ impl Runner {
             if self.interrupted() {
                 return Err(self.interrupt_error(&applied, None, Direction::Up));
             }
-            let one = if self.transactional(&m.up) && m.up.commit_points().is_empty() {
+            let one = if self.transactional(&m.up) && !self.in_parts(&m.up) {
                 self.run_in_transaction(m, Direction::Up, &applied).await
             } else {
                 self.run_statement_by_statement(m, Direction::Up, None, &applied)
@@ -1163,9 +1173,7 @@ impl Runner {
         // With `-- dbwarden:commit` points on a transactional engine, each part between them
         // runs in its own transaction, its progress written inside it: a failure leaves the
         // database at the last commit point, and `--resume` starts the part again.
-        let segmented = self.engine.capabilities().transactional_ddl
-            && !script.directives.no_transaction
-            && !script.commit_points().is_empty();
+        let segmented = self.in_parts(&script);
         let ends_part = |i: usize| {
             !segmented || i + 1 == statements.len() || script.commit_points().contains(&(i + 1))
         };
@@ -1178,6 +1186,12 @@ impl Runner {
             let stmt = &statements[i];
             if segmented && i == part.0 {
                 self.engine.begin().await?;
+                if let Some(hooks) = self.hooks.clone()
+                    && let Err(e) = hooks.after_begin(self.engine.as_mut()).await
+                {
+                    let _ = self.engine.rollback().await;
+                    return Err(e.into());
+                }
             }
             let outcome = if segmented {
                 let cancel = self.cancel.clone();
@@ -1199,15 +1213,36 @@ impl Runner {
                         } else {
                             running
                         };
-                        history
-                            .update_progress(
-                                self.engine.as_mut(),
-                                m.version,
-                                progress(status, i + 1, hasher.checksum(), None, started),
-                            )
-                            .await?;
+                        let update = progress(status, i + 1, hasher.checksum(), None, started);
+                        let recorded = match (segmented, self.hooks.clone()) {
+                            (true, Some(hooks)) => hooks
+                                .before_commit(self.engine.as_mut())
+                                .await
+                                .map_err(MigrateError::from),
+                            _ => Ok(()),
+                        };
+                        let recorded = match recorded {
+                            Ok(()) => {
+                                history
+                                    .update_progress(self.engine.as_mut(), m.version, update)
+                                    .await
+                            }
+                            Err(e) => Err(e),
+                        };
+                        let recorded = match recorded {
+                            Ok(()) if segmented => {
+                                self.engine.commit().await.map_err(MigrateError::from)
+                            }
+                            other => other,
+                        };
+                        if let Err(e) = recorded {
+                            // Never leave the part's transaction open on this connection.
+                            if segmented {
+                                let _ = self.engine.rollback().await;
+                            }
+                            return Err(e);
+                        }
                         if segmented {
-                            self.engine.commit().await?;
                             part = (i + 1, hasher.clone(), rows_affected, 0, Instant::now());
                         }
                     }
@@ -1389,7 +1424,7 @@ impl Runner {
             let down_transactional = m
                 .down
                 .as_ref()
-                .is_some_and(|d| self.transactional(d) && d.commit_points().is_empty());
+                .is_some_and(|d| self.transactional(d) && !self.in_parts(d));
             let one = if down_transactional {
                 self.run_in_transaction(m, Direction::Down, &rolled_back)
                     .await

@@ -30,6 +30,10 @@ pub struct Intent {
     pub schema_tables: Vec<String>,
     /// Tables whose rows change.
     pub data_tables: Vec<String>,
+    /// Statements whose effects cannot be read from their words (`DO` blocks, `EXECUTE`,
+    /// `PREPARE`, `CALL`): they may change any table, so every table is watched.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub opaque: Vec<String>,
 }
 
 fn words(sql: &str) -> Vec<String> {
@@ -130,6 +134,11 @@ impl Intent {
                     {
                         intent.data_tables.push(name);
                     }
+                }
+                ("do" | "execute" | "prepare" | "call", _) => {
+                    intent
+                        .opaque
+                        .push(statement.sql.lines().next().unwrap_or("").to_owned());
                 }
                 ("truncate", _) => {
                     let i = skip(1, &["table", "only"]);

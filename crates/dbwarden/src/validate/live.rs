@@ -44,7 +44,7 @@ pub struct LiveCapture {
 
 /// The key that identifies a table's rows: the primary key, else a unique constraint whose
 /// columns are all NOT NULL.
-fn row_key(table: &Table) -> Option<Vec<String>> {
+pub fn row_key(table: &Table) -> Option<Vec<String>> {
     if let Some(pk) = &table.primary_key {
         return Some(pk.columns.clone());
     }
@@ -76,8 +76,30 @@ impl LiveCapture {
         lock_wait: &crate::locks::LockPolicy,
         on_wait: &(dyn Fn(&crate::locks::LockWait) + Send + Sync),
     ) -> Result<LiveCapture, EngineError> {
-        let dialect = engine.dialect();
         sweep(engine, lock_wait, on_wait).await?;
+        match Self::install_swept(engine, schema, watched, unsafe_keys, lock_wait, on_wait).await {
+            Ok(capture) => Ok(capture),
+            Err(e) => {
+                // Triggers already on earlier tables must not outlive the failed start.
+                if let Err(swept) = sweep(engine, lock_wait, &|_| {}).await {
+                    tracing::warn!(
+                        "could not remove the capture installed so far: {swept}; `dbwarden clean` removes it"
+                    );
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn install_swept(
+        engine: &mut dyn Engine,
+        schema: &Schema,
+        watched: &[String],
+        unsafe_keys: &[String],
+        lock_wait: &crate::locks::LockPolicy,
+        on_wait: &(dyn Fn(&crate::locks::LockWait) + Send + Sync),
+    ) -> Result<LiveCapture, EngineError> {
+        let dialect = engine.dialect();
         let mut capture = LiveCapture {
             dialect,
             tables: Vec::new(),
@@ -101,14 +123,11 @@ impl LiveCapture {
                 ));
                 continue;
             }
-            let rows = engine
-                .estimated_rows(&table.name)
-                .await
-                .ok()
-                .flatten()
-                .unwrap_or(0);
+            let rows = table_rows(engine, table).await;
+            // No drop first: leftovers were swept above, and on PostgreSQL `DROP TRIGGER IF
+            // EXISTS` takes the table's strongest lock even when there is nothing to drop.
             let mut statements = capture::ensure_tables(dialect, &table.name);
-            statements.extend(capture::remove(dialect, &table.name, true));
+            statements.push(capture::forget(dialect, &table.name));
             statements.extend(capture::install(dialect, &table.name, &key));
             for sql in statements {
                 lock_wait.execute(engine, &sql, on_wait).await?;
@@ -190,14 +209,137 @@ impl LiveCapture {
         }
     }
 
-    /// SQLite only: statements that exempt a migration's transaction from capture, run first
-    /// in it, and the ones that end the exemption and re-create triggers a table rebuild
-    /// dropped, run last in it (see [`crate::migrate::TransactionHooks`]).
-    pub fn sqlite_hooks(&self) -> Option<SqliteCaptureHooks> {
-        (self.dialect == Dialect::Sqlite && self.is_active()).then(|| SqliteCaptureHooks {
+    /// Hooks for each migration transaction (PostgreSQL, SQLite): SQLite's exemption, and the
+    /// capture triggers put back on a table the migration replaced (a rebuild or a
+    /// copy-and-swap drops the old table's triggers) before the transaction commits, so no
+    /// write after it goes unrecorded.
+    pub fn transaction_hooks(&self) -> Option<CaptureHooks> {
+        (self.dialect != Dialect::Mysql && self.is_active()).then(|| CaptureHooks {
+            dialect: self.dialect,
             tables: self.tables.clone(),
         })
     }
+
+    /// After the migrations: puts back the triggers of captured tables that lost them outside
+    /// a transaction (MySQL, no-transaction scripts), and returns those tables. Writes to them
+    /// between the loss and now were not recorded, so a merge back must not overwrite their
+    /// rows (see [`MergeScope::insert_only`]).
+    pub async fn reinstall_lost(&self, engine: &mut dyn Engine) -> Vec<String> {
+        let mut lost = Vec::new();
+        for w in &self.tables {
+            if reinstall_if_lost(engine, self.dialect, w)
+                .await
+                .unwrap_or(false)
+            {
+                lost.push(w.name.to_string());
+            }
+        }
+        lost
+    }
+
+    /// How a merge back may treat `table`: its key, and whether its capture had a gap (it is
+    /// in `gaps`, from [`LiveCapture::reinstall_lost`]).
+    /// `after_run` is the schema once the migrations ran (before any down script): a table
+    /// missing there had its rows, the application's included, dropped, so it has no scope (a
+    /// plain restore puts it back); its columns missing there are refilled in every row.
+    pub fn merge_scope(
+        &self,
+        table: &QualifiedName,
+        gaps: &[String],
+        after_run: &Schema,
+    ) -> Option<MergeScope> {
+        let w = self
+            .tables
+            .iter()
+            .find(|w| w.name == *table || w.name.name == table.name)?;
+        let shape = after_run.tables.iter().find(|t| t.name == w.name)?;
+        Some(MergeScope {
+            table: w.name.clone(),
+            key: w.bucketing.key.clone(),
+            insert_only: gaps.contains(&w.name.to_string()),
+            columns_after_run: shape.columns.iter().map(|c| c.name.clone()).collect(),
+        })
+    }
+}
+
+/// What a merge back of one table may do (see [`crate::backup::merge_back`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeScope {
+    /// The table as captured.
+    pub table: QualifiedName,
+    /// Its key.
+    pub key: Vec<String>,
+    /// Only put back missing rows: some writes to the table went unrecorded.
+    pub insert_only: bool,
+    /// The table's columns once the migrations ran. A backed-up column missing there was
+    /// dropped (and a down script may have added it back empty): no session could write it
+    /// meanwhile, so the merge refills it from the backup in every row, the application's too.
+    pub columns_after_run: Vec<String>,
+}
+
+/// Re-creates `w`'s capture triggers when the table exists, keeps its key, and lost them.
+/// Returns whether it did.
+async fn reinstall_if_lost(
+    engine: &mut dyn Engine,
+    dialect: Dialect,
+    w: &Watched,
+) -> Result<bool, EngineError> {
+    let count = engine
+        .query(&capture::installed_triggers(dialect, &w.name), &[])
+        .await?
+        .first()
+        .and_then(|r| r.first())
+        .and_then(Value::as_i64)
+        .unwrap_or(0);
+    if count >= capture::trigger_count(dialect) {
+        return Ok(false);
+    }
+    let schema = engine.introspect().await?;
+    let Some(table) = schema.tables.iter().find(|t| t.name == w.name) else {
+        return Ok(false);
+    };
+    if !w
+        .bucketing
+        .key
+        .iter()
+        .all(|k| table.columns.iter().any(|c| &c.name == k))
+    {
+        return Ok(false);
+    }
+    if dialect != Dialect::Postgres {
+        for sql in capture::remove(dialect, &w.name, true)
+            .into_iter()
+            .filter(|s| s.starts_with("DROP"))
+        {
+            engine.execute(&sql).await?;
+        }
+    }
+    for sql in capture::install(dialect, &w.name, &w.bucketing.key) {
+        engine.execute(&sql).await?;
+    }
+    Ok(true)
+}
+
+/// About how many rows `table` has, to size its groups: the catalog's estimate, or a count
+/// when the catalog has none or a small one (never analyzed, or SQLite, which keeps none), so a
+/// table of unknown size is not split into too few groups.
+async fn table_rows(engine: &mut dyn Engine, table: &Table) -> u64 {
+    let estimate = engine.estimated_rows(&table.name).await.ok().flatten();
+    if let Some(rows) = estimate.filter(|r| *r >= 100_000) {
+        return rows;
+    }
+    let sql = format!(
+        "SELECT count(*) FROM {}",
+        table.name.quoted(engine.dialect())
+    );
+    engine
+        .query(&sql, &[])
+        .await
+        .ok()
+        .and_then(|rows| rows.first().and_then(|r| r.first()).and_then(Value::as_i64))
+        .and_then(|n| u64::try_from(n).ok())
+        .or(estimate)
+        .unwrap_or(0)
 }
 
 /// Removes capture triggers that a run killed before its cleanup left behind. The caller holds
@@ -226,39 +368,28 @@ async fn sweep(
     Ok(())
 }
 
-/// The transaction hooks of SQLite's capture.
+/// The transaction hooks of the capture (see [`LiveCapture::transaction_hooks`]).
 #[derive(Debug, Clone)]
-pub struct SqliteCaptureHooks {
+pub struct CaptureHooks {
+    dialect: Dialect,
     tables: Vec<Watched>,
 }
 
 #[async_trait::async_trait]
-impl crate::migrate::TransactionHooks for SqliteCaptureHooks {
+impl crate::migrate::TransactionHooks for CaptureHooks {
     async fn after_begin(&self, engine: &mut dyn Engine) -> Result<(), EngineError> {
-        engine
-            .execute(&capture::sqlite_exempt_begin())
-            .await
-            .map(|_| ())
+        if self.dialect == Dialect::Sqlite {
+            engine.execute(&capture::sqlite_exempt_begin()).await?;
+        }
+        Ok(())
     }
 
     async fn before_commit(&self, engine: &mut dyn Engine) -> Result<(), EngineError> {
-        engine.execute(&capture::sqlite_exempt_end()).await?;
-        // A rebuild (create new, copy, drop old, rename) drops the old table's triggers.
-        let schema = engine.introspect().await?;
+        if self.dialect == Dialect::Sqlite {
+            engine.execute(&capture::sqlite_exempt_end()).await?;
+        }
         for w in &self.tables {
-            let Some(table) = schema.tables.iter().find(|t| t.name.name == w.name.name) else {
-                continue;
-            };
-            let key_kept = w
-                .bucketing
-                .key
-                .iter()
-                .all(|k| table.columns.iter().any(|c| &c.name == k));
-            if key_kept {
-                for sql in capture::install(Dialect::Sqlite, &w.name, &w.bucketing.key) {
-                    engine.execute(&sql).await?;
-                }
-            }
+            reinstall_if_lost(engine, self.dialect, w).await?;
         }
         Ok(())
     }

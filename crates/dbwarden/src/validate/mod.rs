@@ -9,7 +9,8 @@ mod live;
 pub use checks::{CheckFile, CheckOutcome, CheckPhase, CheckQuery, run_checks};
 pub use compare::{Difference, Intent, compare};
 pub use live::{
-    ConcurrentWrites, LiveCapture, SqliteCaptureHooks, snapshot_live, without_concurrent_writes,
+    CaptureHooks, ConcurrentWrites, LiveCapture, MergeScope, row_key, snapshot_live,
+    without_concurrent_writes,
 };
 
 use dbwarden_core::{Table, model::IndexKey};
