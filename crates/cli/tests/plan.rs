@@ -701,3 +701,97 @@ async fn renamed_table_leaves_a_writable_view_until_contract(server: Server) {
 }
 
 on_every_engine!(renamed_table_leaves_a_writable_view_until_contract);
+
+/// MariaDB JSON column renamed: the plan never drops the implicit `json_valid` check by name,
+/// `migrate up --contract` completes, and a failure injected before the contract drops the
+/// sync triggers leaves the expand shape with its sync working (MySQL commits each statement).
+#[tokio::test(flavor = "multi_thread")]
+async fn mariadb_json_column_contract_fails_safe() {
+    let Some(db) = dbwarden_testkit::TestDb::create(Server::Mysql).await else {
+        return;
+    };
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    let url = db.url_string();
+    start_from_base(
+        &project,
+        &url,
+        "CREATE TABLE profiles (id INT NOT NULL PRIMARY KEY, prefs JSON);\n",
+        "CREATE TABLE profiles (id INT NOT NULL PRIMARY KEY, settings JSON);\n",
+    );
+    probe
+        .execute("INSERT INTO profiles (id, prefs) VALUES (1, '{\"a\": 1}'), (2, NULL)")
+        .await;
+    project
+        .run(&[
+            "plan",
+            "--to",
+            "desired.sql",
+            "--name",
+            "rename_prefs",
+            "--dev-url",
+            &url,
+            "--rename",
+            "profiles.prefs=settings",
+        ])
+        .assert_code(0);
+    let contract_file = "0003_rename_prefs_contract.up.sql";
+    let contract = project.read(contract_file);
+    assert!(
+        !contract.contains("DROP CONSTRAINT"),
+        "the implicit json_valid check is dropped by name:\n{contract}"
+    );
+    project.run(&["migrate", "up"]).assert_code(0);
+    project
+        .run(&["backup", "create", "-o", "before.dbwb", "--verify"])
+        .assert_code(0);
+    // A failure just before the sync triggers would go.
+    let at = contract
+        .find("DROP TRIGGER")
+        .unwrap_or_else(|| panic!("no trigger drop in:\n{contract}"));
+    let line_start = contract[..at].rfind('\n').map_or(0, |i| i + 1);
+    let broken = format!(
+        "{}SELECT no_such_function_dbw();\n\n{}",
+        &contract[..line_start],
+        &contract[line_start..]
+    );
+    project.write(contract_file, &broken);
+    project
+        .run(&["migrate", "up", "--contract", "--backup", "before.dbwb"])
+        .assert_code(1);
+    // The old column and its sync still work: old code writing `prefs` reaches `settings`.
+    probe
+        .execute("INSERT INTO profiles (id, prefs) VALUES (3, '{\"b\": 2}')")
+        .await;
+    let synced = probe
+        .query("SELECT settings FROM profiles WHERE id = 3")
+        .await;
+    assert_eq!(
+        synced
+            .first()
+            .and_then(|r| r.first())
+            .and_then(|v| v.as_string()),
+        Some("{\"b\": 2}".into()),
+        "the sync stopped after a failed contract step"
+    );
+    // Fixed, the contract resumes and completes.
+    project.write(contract_file, &contract);
+    project
+        .run(&[
+            "migrate",
+            "up",
+            "--resume",
+            "--contract",
+            "--backup",
+            "before.dbwb",
+        ])
+        .assert_code(0);
+    let columns: Vec<String> = probe
+        .query("SELECT COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'profiles' ORDER BY ORDINAL_POSITION")
+        .await
+        .into_iter()
+        .filter_map(|r| r.into_iter().next().and_then(|v| v.as_string()))
+        .collect();
+    assert_eq!(columns, ["id", "settings"]);
+    assert_eq!(probe.count("profiles").await, 3);
+}

@@ -111,10 +111,15 @@ impl ExpandContract {
         expand_down
             .steps
             .extend(render_diff(middle, from, &back)?.steps);
-        let mut contract_up = Plan { steps: unsynced() };
-        contract_up
-            .steps
-            .extend(render_diff(middle, to, &contract_diff)?.steps);
+        let contract_steps = render_diff(middle, to, &contract_diff)?.steps;
+        let contract_up = if dialect == Dialect::Mysql {
+            mysql_contract_order(contract_steps, &contract_diff, unsynced())
+        } else {
+            // One transaction (PostgreSQL, SQLite): the order changes nothing on failure.
+            let mut plan = Plan { steps: unsynced() };
+            plan.steps.extend(contract_steps);
+            plan
+        };
         // The old columns come back nullable and unconstrained, are refilled, and only then
         // get their NOT NULL, keys, checks and indexes (adding them first would fail on the
         // rows the refill has not reached).
@@ -572,6 +577,25 @@ pub fn sync_statements(sync: &ColumnSync, dialect: Dialect, target: &str) -> Vec
     };
     statements.push(backfill);
     statements
+}
+
+/// The contract step on MySQL, which commits each statement: everything that can fail for
+/// another reason than the old shape (new constraints, indexes, defaults) runs while the sync
+/// triggers still keep old and new in step; then the triggers go; then the old columns and
+/// tables. A failure on the way leaves the expand shape working, and the sync is dropped only
+/// when nothing is left but dropping what no code uses any more (dropping the old column
+/// before its triggers would make every write fail on triggers that name it).
+fn mysql_contract_order(steps: Vec<Step>, contract_diff: &Diff, unsync: Vec<Step>) -> Plan {
+    let (drops, rest): (Vec<Step>, Vec<Step>) = steps.into_iter().partition(|step| {
+        matches!(
+            contract_diff.changes.get(step.change),
+            Some(Change::DropColumn { .. } | Change::DropTable { .. })
+        )
+    });
+    let mut plan = Plan { steps: rest };
+    plan.steps.extend(unsync);
+    plan.steps.extend(drops);
+    plan
 }
 
 /// Statements that drop what [`sync_statements`] created.

@@ -679,6 +679,13 @@ fn alter_column(
     }
     if changes.nullable {
         if to.nullable {
+            // The up step's helper check stays committed when it stopped after its first
+            // part (`SET NOT NULL` runs in parts): a down step from there removes it too.
+            p.push(format!(
+                "ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}",
+                name(table),
+                ident(&not_null_check(&to.name))
+            ));
             p.push(format!("{alter} DROP NOT NULL"));
         } else {
             set_not_null(p, table, &to.name, &alter);
@@ -821,15 +828,21 @@ fn regenerate_column(
     Ok(())
 }
 
-/// `SET NOT NULL` scans the table under ACCESS EXCLUSIVE unless a validated check already
-/// proves it (PostgreSQL 12+, manual, "ALTER TABLE ... SET NOT NULL"); a `NOT VALID` check
-/// validated under a weaker lock gives that proof, and goes once it has served.
-fn set_not_null(p: &mut Planner<'_>, table: &QualifiedName, column: &str, alter: &str) {
+/// The name of the helper check [`set_not_null`] adds for `column`.
+fn not_null_check(column: &str) -> String {
     let mut check = format!("dbw_nn_{column}");
     // Identifiers longer than 63 bytes are truncated by the server; cut on a char boundary.
     while check.len() > 63 {
         check.pop();
     }
+    check
+}
+
+/// `SET NOT NULL` scans the table under ACCESS EXCLUSIVE unless a validated check already
+/// proves it (PostgreSQL 12+, manual, "ALTER TABLE ... SET NOT NULL"); a `NOT VALID` check
+/// validated under a weaker lock gives that proof, and goes once it has served.
+fn set_not_null(p: &mut Planner<'_>, table: &QualifiedName, column: &str, alter: &str) {
+    let check = not_null_check(column);
     let table_sql = name(table);
     p.push(format!(
         "ALTER TABLE {table_sql} ADD CONSTRAINT {} CHECK ({} IS NOT NULL) NOT VALID",
