@@ -197,9 +197,41 @@ async fn two_applies_at_once(server: Server) {
     assert_eq!(Probe::new(&db).await.history_versions().await, [1, 2]);
 }
 
+/// A refused run (here: a failing pre-check) still writes its report, with status `refused`,
+/// and says where it is.
+async fn refusal_keeps_its_report(server: Server) {
+    let db = test_db!(server);
+    let project = Project::new(&db);
+    seed(&db, &project).await;
+    let (up, down) = add_column(server);
+    project.migration("0002_note", up, down);
+    project.write(
+        "0002_note.check.sql",
+        "-- dbwarden:pre\nSELECT count(*) = 0 FROM items;\n",
+    );
+    let mut args = vec!["apply"];
+    args.extend(LINT_ALLOW);
+    let run = project.run(&args);
+    run.assert_code(3).assert_stderr_mentions(&["report:"]);
+    let reports = project.path().join(".dbwarden/reports");
+    let written: Vec<serde_json::Value> = std::fs::read_dir(&reports)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().ends_with(".json"))
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .filter_map(|t| serde_json::from_str(&t).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(written.len(), 1, "{run}");
+    assert_eq!(written[0]["status"], "refused", "{run}");
+    assert_eq!(Probe::new(&db).await.history_versions().await, [1]);
+}
+
 on_every_engine!(
     failed_post_fingerprint_rolls_back_with_a_report,
-    two_applies_at_once
+    two_applies_at_once,
+    refusal_keeps_its_report
 );
 
 mod lock_queue {

@@ -196,9 +196,15 @@ async fn backup_interrupted(server: Server) {
                 ))
                 .await;
         }
+        // How long an uninterrupted run takes here, so the signal lands inside the next one.
+        let started = std::time::Instant::now();
+        project
+            .run(&["backup", "create", "-o", "calibrate.dbwb", "--verify"])
+            .assert_code(0);
+        let full = u64::try_from(started.elapsed().as_millis()).unwrap_or(400);
         let child = project.spawn(&["backup", "create", "-o", "b.dbwb", "--verify"]);
         let pid = child.id();
-        std::thread::sleep(delay(trial + 3, 400));
+        std::thread::sleep(delay(trial + 3, (full * 3 / 4).max(60)));
         interrupt(&child);
         let run = harness::wait_with_timeout(child, Duration::from_secs(60));
         assert!(run.code == 130 || run.code == 0, "trial {trial}: {run}");

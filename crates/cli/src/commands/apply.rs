@@ -3,7 +3,7 @@
 use crate::cli::{GlobalArgs, RehearseMode};
 use crate::exit::{Exit, Failure};
 use crate::output::{Style, paint, print_json, println_safe, table};
-use dbwarden::apply::{ApplyError, ApplyOptions, Rehearse, StepStatus};
+use dbwarden::apply::{ApplyError, ApplyOptions, ApplyOutcome, Rehearse, StepStatus};
 use dbwarden::config::resolve_database_url;
 use dbwarden::events::EventLog;
 use dbwarden::migrate::RunOptions;
@@ -56,6 +56,7 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<Exit, Failure> 
         backup_dir: args.backup_dir,
         report_dir: args.report_dir,
         keep_backups: args.keep_backups,
+        cancel: dbwarden::interrupt::process_token(),
     };
     let events = if global.no_event_log {
         None
@@ -71,22 +72,34 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<Exit, Failure> 
             )
         })?)
     };
-    let report = match dbwarden::apply::apply(&url, &global.migrations_dir, options, events).await {
-        Ok(report) => report,
-        Err(ApplyError::Migrate(e)) => return Err(e.into()),
-        Err(ApplyError::Backup(e)) => return Err(e.into()),
-        Err(ApplyError::Engine(e)) => return Err(e.into()),
-        Err(ApplyError::Refused(message)) => {
-            return Err(Failure::new(Exit::Refused, "refused", message));
+    let outcome = dbwarden::apply::apply(&url, &global.migrations_dir, options, events)
+        .await
+        .map_err(failure_of)?;
+    let report = match outcome {
+        // A refusal or a step's error is reported as the error it is (exit code, message);
+        // the run's report was written all the same.
+        ApplyOutcome::Refused(report, e) | ApplyOutcome::Failed(report, Some(e)) => {
+            let mut failure = failure_of(e);
+            if let Some(file) = &report.report_file {
+                failure
+                    .message
+                    .push_str(&format!("\nreport: {}", file.display()));
+            }
+            return Err(failure);
         }
-        Err(ApplyError::Interrupted) => {
+        ApplyOutcome::Interrupted(report)
+            if report.migrations.is_empty() || report.steps.iter().all(|s| s.step != "apply") =>
+        {
             return Err(Failure::new(
                 Exit::Interrupted,
                 "interrupted",
                 "interrupted before anything was applied; scratch databases were dropped",
             ));
         }
-        Err(e) => return Err(Failure::new(Exit::Failure, "failure", e.to_string())),
+        ApplyOutcome::Success(report)
+        | ApplyOutcome::RolledBack(report)
+        | ApplyOutcome::Failed(report, None)
+        | ApplyOutcome::Interrupted(report) => report,
     };
     if global.json {
         print_json(&report.to_json());
@@ -139,4 +152,20 @@ pub async fn run(global: &GlobalArgs, args: ApplyArgs) -> Result<Exit, Failure> 
         }
         _ => Exit::Failure,
     })
+}
+
+/// The exit code and message of an error `apply` stopped with.
+fn failure_of(e: ApplyError) -> Failure {
+    match e {
+        ApplyError::Migrate(e) => e.into(),
+        ApplyError::Backup(e) => e.into(),
+        ApplyError::Engine(e) => e.into(),
+        ApplyError::Refused(message) => Failure::new(Exit::Refused, "refused", message),
+        ApplyError::Interrupted => Failure::new(
+            Exit::Interrupted,
+            "interrupted",
+            "interrupted before anything was applied; scratch databases were dropped",
+        ),
+        e => Failure::new(Exit::Failure, "failure", e.to_string()),
+    }
 }

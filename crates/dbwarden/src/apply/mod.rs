@@ -92,16 +92,85 @@ pub struct ApplyOptions {
     pub report_dir: PathBuf,
     /// After a successful run, keep only this many of the newest backups in `backup_dir`.
     pub keep_backups: Option<usize>,
+    /// Cancelled to stop the run at its next safe point (see [`crate::interrupt`]).
+    pub cancel: crate::interrupt::CancellationToken,
 }
 
-/// Runs the sequence. Returns the report also when the run failed and was rolled back (see
-/// [`ApplyReport::status`]); returns an error when it refused or could not start.
+/// How a run of [`apply`] ended; every case carries the report (also written to
+/// `report_dir`, with the checklist).
+#[derive(Debug)]
+pub enum ApplyOutcome {
+    /// Applied and validated.
+    Success(ApplyReport),
+    /// A safety step said no before anything changed (lint, pre-checks, rehearsal, capture);
+    /// the error says why.
+    Refused(ApplyReport, ApplyError),
+    /// Something failed after a change; the run was undone and that was proven.
+    RolledBack(ApplyReport),
+    /// Something failed and the database could not be proven back as before (see the
+    /// report's steps); or a step failed with `ApplyError` after the run had started.
+    Failed(ApplyReport, Option<ApplyError>),
+    /// Stopped by the caller's token; the report says where the database stands.
+    Interrupted(ApplyReport),
+}
+
+impl ApplyOutcome {
+    /// The report, whatever the outcome.
+    pub fn report(&self) -> &ApplyReport {
+        match self {
+            ApplyOutcome::Success(r)
+            | ApplyOutcome::Refused(r, _)
+            | ApplyOutcome::RolledBack(r)
+            | ApplyOutcome::Failed(r, _)
+            | ApplyOutcome::Interrupted(r) => r,
+        }
+    }
+
+    /// Records `error` in the report (status and message).
+    fn record(report: &mut ApplyReport, error: &ApplyError) {
+        report.status = match error {
+            ApplyError::Interrupted => "interrupted",
+            e if e.is_refusal() => "refused",
+            _ => "failed",
+        }
+        .into();
+        report.error = Some(error.to_string());
+    }
+
+    fn of(report: ApplyReport, error: Option<ApplyError>) -> ApplyOutcome {
+        match error {
+            Some(ApplyError::Interrupted) => ApplyOutcome::Interrupted(report),
+            Some(e) if e.is_refusal() => ApplyOutcome::Refused(report, e),
+            Some(e) => ApplyOutcome::Failed(report, Some(e)),
+            None => match report.status.as_str() {
+                "success" => ApplyOutcome::Success(report),
+                "rolled_back" => ApplyOutcome::RolledBack(report),
+                "interrupted" => ApplyOutcome::Interrupted(report),
+                _ => ApplyOutcome::Failed(report, None),
+            },
+        }
+    }
+}
+
+impl ApplyError {
+    /// Whether a safety step refused before anything changed.
+    pub fn is_refusal(&self) -> bool {
+        match self {
+            ApplyError::Refused(_) => true,
+            ApplyError::Migrate(e) => e.is_refusal(),
+            _ => false,
+        }
+    }
+}
+
+/// Runs the sequence. Every outcome carries the report (see [`ApplyOutcome`]); an error means
+/// it could not start (no connection, no migrations folder, the runner's lock not had).
 pub async fn apply(
     url: &ConnectionUrl,
     migrations_dir: &std::path::Path,
     options: ApplyOptions,
     events: Option<EventLog>,
-) -> Result<ApplyReport, ApplyError> {
+) -> Result<ApplyOutcome, ApplyError> {
     let started = Instant::now();
     let mut report = ApplyReport::new(url.dialect());
     let log = |kind: EventType, payload: serde_json::Value| {
@@ -125,6 +194,7 @@ pub async fn apply(
     // The runner's lock before anything else, held to the end: a second `apply` waits here
     // (saying who holds it), then reads what is pending once the first one is done, so its
     // backup, fingerprints and report never describe the other run's migration.
+    runner.set_cancel(options.cancel.clone());
     runner.hold_lock().await?;
     for name in crate::clean::sweep_dead_scratch(runner.engine()).await {
         tracing::info!("dropped scratch database {name}, left by a run that died");
@@ -141,8 +211,20 @@ pub async fn apply(
     )
     .await;
     runner.release_lock().await;
-    outcome?;
-    Ok(report)
+    let error = outcome.err();
+    if let Some(e) = &error {
+        // The report of a refused or stopped run is kept too (it may name a backup taken).
+        ApplyOutcome::record(&mut report, e);
+        if let Err(e) = report.finish(started, &options.report_dir) {
+            tracing::warn!("could not write the report: {e}");
+        }
+    }
+    let outcome = ApplyOutcome::of(report, error);
+    log(
+        EventType::ApplyComplete,
+        serde_json::to_value(outcome.report()).unwrap_or_default(),
+    );
+    Ok(outcome)
 }
 
 /// [`apply`] once the runner holds the migration lock.
@@ -196,7 +278,9 @@ async fn apply_locked(
     );
     if pending.is_empty() {
         report.status = "success".into();
-        report.finish(started, &options.report_dir)?;
+        if let Err(e) = report.finish(started, &options.report_dir) {
+            tracing::warn!("nothing to apply, and the report could not be written: {e}");
+        }
         return Ok(());
     }
     report.describe(&pending, migrations_dir);
@@ -219,7 +303,10 @@ async fn apply_locked(
                 source: &m.up.text,
                 dialect,
             };
-            for f in dbwarden_lint::lint(&input, config).findings {
+            let linted = dbwarden_lint::lint(&input, config);
+            // What the lint could not read may be anything: rehearse it.
+            report.unreadable |= !linted.unparsed.is_empty();
+            for f in linted.findings {
                 lint_findings += 1;
                 if f.is_blocking() {
                     blocking.push(format!(
@@ -382,11 +469,10 @@ async fn apply_locked(
             Err(e) => tracing::warn!("could not prune {}: {e}", options.backup_dir.display()),
         }
     }
-    report.finish(started, &options.report_dir)?;
-    log(
-        EventType::ApplyComplete,
-        serde_json::to_value(&*report).unwrap_or_default(),
-    );
+    // A report that cannot be written does not undo a successful run: said, not failed.
+    if let Err(e) = report.finish(started, &options.report_dir) {
+        tracing::warn!("the run succeeded but its report could not be written: {e}");
+    }
     Ok(())
 }
 
@@ -550,7 +636,7 @@ impl Protected<'_> {
             );
         }
 
-        if crate::interrupt::process_token().is_cancelled() {
+        if options.cancel.is_cancelled() {
             return Err(ApplyError::Interrupted);
         }
         // pre-validation
@@ -601,7 +687,7 @@ impl Protected<'_> {
             log,
         );
 
-        if crate::interrupt::process_token().is_cancelled() {
+        if options.cancel.is_cancelled() {
             return Err(ApplyError::Interrupted);
         }
         // rehearsal
@@ -609,7 +695,7 @@ impl Protected<'_> {
         let wanted = match options.rehearse {
             Rehearse::Always => true,
             Rehearse::Never => false,
-            Rehearse::Auto => report.destructive || report.breaking,
+            Rehearse::Auto => report.destructive || report.breaking || report.unreadable,
         };
         if wanted {
             let rehearsal = rehearse::rehearse(
@@ -631,10 +717,11 @@ impl Protected<'_> {
                 },
                 rehearsal.unexpected_differences.len(),
                 rehearsal.failed_checks.len(),
-                match rehearsal.data_came_back {
-                    Some(true) => "equal to before",
-                    Some(false) => "differs (the verified backup covers it)",
-                    None => "no down script",
+                match (rehearsal.data_came_back, rehearsal.up_succeeded) {
+                    (Some(true), _) => "equal to before",
+                    (Some(false), _) => "differs (the verified backup covers it)",
+                    (None, false) => "not tried (up failed on the copy)",
+                    (None, true) => "not tried (a migration has no down script)",
                 },
                 rehearsal
                     .error
@@ -659,7 +746,7 @@ impl Protected<'_> {
             report.step("rehearsal", StepStatus::Skipped, why.into(), step, log);
         }
 
-        if crate::interrupt::process_token().is_cancelled() {
+        if options.cancel.is_cancelled() {
             return Err(ApplyError::Interrupted);
         }
         // apply, with the write probe watching the affected tables from the first statement
@@ -746,7 +833,19 @@ impl Protected<'_> {
                 } else {
                     "NOT restored: see the steps".into()
                 };
-                report.error = Some(reason);
+                // Undone: a note that statements "stay applied" is no longer true.
+                report.error = Some(if restored {
+                    let kept: Vec<&str> = reason
+                        .lines()
+                        .filter(|l| !l.contains("stay applied"))
+                        .collect();
+                    format!(
+                        "{}\nthis run was rolled back since: see the rollback step",
+                        kept.join("\n")
+                    )
+                } else {
+                    reason
+                });
             }
         }
         report.probe = match write_probe {

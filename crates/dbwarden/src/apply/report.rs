@@ -104,6 +104,8 @@ pub struct ApplyReport {
     pub checks: Vec<CheckOutcome>,
     /// The rehearsal, when there was one.
     pub rehearsal: Option<RehearsalReport>,
+    /// A statement the lint could not parse (so the run is rehearsed).
+    pub unreadable: bool,
     /// What the write probe saw while the migration ran.
     pub probe: Option<ProbeResult>,
     /// Writes other sessions made to the watched tables while the migration ran, per table.
@@ -141,6 +143,7 @@ impl ApplyReport {
             differences: Vec::new(),
             checks: Vec::new(),
             rehearsal: None,
+            unreadable: false,
             probe: None,
             concurrent_writes: IndexMap::new(),
             uncaptured: Vec::new(),

@@ -1178,6 +1178,13 @@ impl Runner {
             !segmented || i + 1 == statements.len() || script.commit_points().contains(&(i + 1))
         };
         let policy = self.options.lock_policy.clone();
+        // MySQL commits DDL by itself, but a data statement can share one transaction with its
+        // progress row: the record is then exact (the statement and "it ran" commit together)
+        // and costs one commit instead of two. Not when the script controls transactions.
+        let own_transactions = statements.iter().any(Statement::is_transaction_control);
+        let with_progress = |stmt: &Statement| {
+            dialect == Dialect::Mysql && !segmented && !own_transactions && is_data_statement(stmt)
+        };
         let mut rows_affected = 0;
         // Where the current part began: statement, checksum, rows, tries and when.
         let mut part = (start, hasher.clone(), 0u64, 0u32, Instant::now());
@@ -1192,6 +1199,10 @@ impl Runner {
                     let _ = self.engine.rollback().await;
                     return Err(e.into());
                 }
+            }
+            let in_transaction = segmented || with_progress(stmt);
+            if with_progress(stmt) {
+                self.engine.begin().await?;
             }
             let outcome = if segmented {
                 let cancel = self.cancel.clone();
@@ -1230,14 +1241,14 @@ impl Runner {
                             Err(e) => Err(e),
                         };
                         let recorded = match recorded {
-                            Ok(()) if segmented => {
+                            Ok(()) if in_transaction => {
                                 self.engine.commit().await.map_err(MigrateError::from)
                             }
                             other => other,
                         };
                         if let Err(e) = recorded {
                             // Never leave the part's transaction open on this connection.
-                            if segmented {
+                            if in_transaction {
                                 let _ = self.engine.rollback().await;
                             }
                             return Err(e);
@@ -1801,6 +1812,17 @@ async fn copy_schema(
         })?;
     }
     Ok(())
+}
+
+/// Whether a statement only changes rows (so it can share a transaction on MySQL).
+fn is_data_statement(stmt: &Statement) -> bool {
+    let first = stmt
+        .sql
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .find(|w| !w.is_empty())
+        .unwrap_or("")
+        .to_ascii_uppercase();
+    matches!(first.as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE")
 }
 
 /// Rows per table a scratch dry run copies.
