@@ -45,11 +45,14 @@ pub struct GlobalArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Create an example SQLite project, run its migrations up and down, and show the report.
+    /// Create an example SQLite project and run the main job on it: migrations up and down,
+    /// then a rename planned as expand + contract and applied with backup, rehearsal,
+    /// measured stall and validation.
     Demo {
-        /// Where to create the example project.
-        #[arg(long, default_value = "dbwarden-demo")]
-        dir: PathBuf,
+        /// Where to create the example project (default: `dbwarden-demo` in the system's
+        /// temporary folder, so nothing is left in the folder it runs from).
+        #[arg(long)]
+        dir: Option<PathBuf>,
         /// Rows to load into the example database.
         #[arg(long, default_value_t = 5000)]
         rows: u32,

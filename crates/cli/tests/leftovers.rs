@@ -115,6 +115,25 @@ async fn killed_verify_is_cleaned(server: Server) {
     );
 }
 
+/// Any next command that connects drops what a killed run left (here `migrate status`).
+async fn any_next_command_sweeps(server: Server) {
+    let db = test_db!(server);
+    let project = Project::new(&db);
+    seed(&db, &project).await;
+    let (pid, left) = kill_while_on_scratch(
+        &db,
+        &project,
+        &["backup", "create", "-o", "b.dbwb", "--verify"],
+    )
+    .await;
+    assert!(!left.is_empty());
+    project.run(&["migrate", "status"]).assert_code(0);
+    assert!(
+        scratch_of(&db, pid).await.is_empty(),
+        "migrate status left {left:?}"
+    );
+}
+
 async fn killed_rehearsal_is_swept_by_the_next_apply(server: Server) {
     let db = test_db!(server);
     let project = Project::new(&db);
@@ -193,6 +212,17 @@ mod killed_verify_is_cleaned {
     #[tokio::test(flavor = "multi_thread")]
     async fn mariadb() {
         super::killed_verify_is_cleaned(dbwarden_testkit::Server::Mysql).await;
+    }
+}
+
+mod any_next_command_sweeps {
+    #[tokio::test(flavor = "multi_thread")]
+    async fn postgres() {
+        super::any_next_command_sweeps(dbwarden_testkit::Server::Postgres).await;
+    }
+    #[tokio::test(flavor = "multi_thread")]
+    async fn mariadb() {
+        super::any_next_command_sweeps(dbwarden_testkit::Server::Mysql).await;
     }
 }
 

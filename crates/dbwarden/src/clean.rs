@@ -3,7 +3,7 @@
 //! clean` lists and removes them; `apply` sweeps the scratch databases of dead owners on this
 //! host when it starts.
 
-use dbwarden_engine::scratch::{OwnerState, owner_state};
+use dbwarden_engine::scratch::{OwnerState, is_scratch, owner_state};
 use dbwarden_engine::{Engine, EngineError, Value, capture};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -84,6 +84,7 @@ pub async fn find(engine: &mut dyn Engine, dirs: &[PathBuf]) -> Result<Vec<Lefto
         .scratch_databases()
         .await?
         .into_iter()
+        .filter(|name| is_scratch(name))
         .map(|name| Leftover::ScratchDatabase {
             owner: owner_state(&name),
             name,
@@ -180,7 +181,7 @@ pub async fn sweep_dead_scratch(engine: &mut dyn Engine) -> Vec<String> {
         return Vec::new();
     };
     let mut dropped = Vec::new();
-    for name in names {
+    for name in names.into_iter().filter(|n| is_scratch(n)) {
         if owner_state(&name) == OwnerState::Gone {
             match engine.drop_scratch(&name).await {
                 Ok(()) => dropped.push(name),

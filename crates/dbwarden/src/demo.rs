@@ -1,5 +1,8 @@
-//! The demo: an example project on SQLite (nothing to install) that shows the whole runner in
-//! one command: apply, status, roll one back, re-apply, and a report whose figures are measured.
+//! The demo: an example project on SQLite (nothing to install) that shows the main job in one
+//! command: the runner (apply, status, roll one back, re-apply), then a column rename planned
+//! as expand + contract from a desired schema, applied by `apply` with lint, a verified
+//! backup, a rehearsal on a scratch copy, the measured write stall, validation, and the report
+//! and checklist written. Every figure is measured.
 
 use crate::events::EventLog;
 use crate::migrate::{DownTarget, MigrateError, MigrationSet, RunOptions, Runner, StatusReport};
@@ -35,6 +38,9 @@ const MIGRATIONS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The desired schema the demo plans towards: `customers.name` renamed to `full_name`.
+const DESIRED: &str = "CREATE TABLE customers (\n    id INTEGER PRIMARY KEY,\n    -- dbwarden:renamed-from name\n    full_name TEXT NOT NULL,\n    email TEXT NOT NULL UNIQUE,\n    created_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP,\n    email_verified_at TEXT\n);\nCREATE INDEX customers_unverified ON customers (id) WHERE email_verified_at IS NULL;\n\nCREATE TABLE orders (\n    id INTEGER PRIMARY KEY,\n    customer_id INTEGER NOT NULL REFERENCES customers (id) ON DELETE CASCADE,\n    total_cents INTEGER NOT NULL CHECK (total_cents >= 0),\n    status TEXT NOT NULL DEFAULT 'new'\n);\nCREATE INDEX orders_customer_id ON orders (customer_id);\n";
+
 /// What the demo did, with measured figures.
 #[derive(Debug, Clone, Serialize)]
 pub struct DemoReport {
@@ -52,6 +58,8 @@ pub struct DemoReport {
     pub validation: DemoValidation,
     /// The event log the run appended to.
     pub event_log: PathBuf,
+    /// The planned expand/contract change, applied through `apply`.
+    pub apply: Option<crate::apply::ApplyReport>,
 }
 
 /// One step of the demo.
@@ -94,6 +102,24 @@ pub enum DemoError {
     /// A migration step failed.
     #[error(transparent)]
     Migrate(#[from] MigrateError),
+    /// Planning the change failed.
+    #[error(transparent)]
+    Plan(Box<crate::planner::PlanMigrationError>),
+    /// `apply` failed.
+    #[error(transparent)]
+    Apply(Box<crate::apply::ApplyError>),
+}
+
+impl From<crate::planner::PlanMigrationError> for DemoError {
+    fn from(e: crate::planner::PlanMigrationError) -> Self {
+        DemoError::Plan(Box::new(e))
+    }
+}
+
+impl From<crate::apply::ApplyError> for DemoError {
+    fn from(e: crate::apply::ApplyError) -> Self {
+        DemoError::Apply(Box::new(e))
+    }
 }
 
 fn io_error(path: &Path) -> impl Fn(std::io::Error) -> DemoError + '_ {
@@ -125,6 +151,8 @@ pub fn write_project(dir: &Path, rows: u32) -> Result<(), DemoError> {
         "made by `dbwarden demo`; safe to delete\n",
     )
     .map_err(io_error(dir))?;
+    let desired = dir.join("schema.sql");
+    std::fs::write(&desired, DESIRED).map_err(io_error(&desired))?;
     let rows = rows.max(1).to_string();
     for (stem, up, down) in MIGRATIONS {
         let up_path = migrations.join(format!("{stem}.up.sql"));
@@ -235,8 +263,15 @@ pub async fn run(
     });
 
     let after = count_rows(runner.engine()).await?;
+    drop(runner);
+    let applied = plan_and_apply(dir, &url, &mut say, &mut steps).await?;
+    let engine = dbwarden_engine::connect(&url)
+        .await
+        .map_err(MigrateError::from)?;
+    let set = MigrationSet::load(&dir.join("migrations"), url.dialect())?;
+    let mut runner = Runner::new(engine, set, url.redacted(), RunOptions::default());
     let final_status = runner.status().await?;
-    let verified = before == after && final_status.pending == 0;
+    let verified = before == after && final_status.pending == 0 && applied.status == "success";
     Ok(DemoReport {
         status: if verified {
             "success".into()
@@ -257,5 +292,97 @@ pub async fn run(
             },
         },
         event_log,
+        apply: Some(applied),
     })
+}
+
+/// The main job: plan the rename in `schema.sql` as expand + contract, then `apply` both
+/// (a contract step drops the old column, so apply takes and verifies a backup and rehearses
+/// on a scratch copy first).
+async fn plan_and_apply(
+    dir: &Path,
+    url: &ConnectionUrl,
+    say: &mut impl FnMut(&str),
+    steps: &mut Vec<DemoStep>,
+) -> Result<crate::apply::ApplyReport, DemoError> {
+    use crate::schema_source::SchemaSource;
+    let migrations = dir.join("migrations");
+    let t = Instant::now();
+    let desired = SchemaSource::SqlFiles(dir.join("schema.sql"));
+    let mut hints = dbwarden_core::diff::RenameHints::new();
+    desired
+        .add_rename_comments(&mut hints)
+        .map_err(crate::planner::PlanMigrationError::from)?;
+    let planned = crate::planner::plan_migration(
+        &SchemaSource::Database(url.clone()),
+        &desired,
+        Some(url),
+        &hints,
+        &migrations,
+        "rename_customer_name",
+        crate::planner::PlanOptions::default(),
+    )
+    .await?;
+    let written: Vec<String> = planned
+        .migrations
+        .iter()
+        .filter_map(|m| m.up.file_name().map(|f| f.to_string_lossy().into_owned()))
+        .collect();
+    say(&format!(
+        "plan: customers.name -> full_name from schema.sql, written as expand + contract: {}",
+        written.join(", ")
+    ));
+    steps.push(DemoStep {
+        action: "plan --to schema.sql".into(),
+        migrations: written,
+        duration_ms: u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX),
+    });
+    let t = Instant::now();
+    let events = EventLog::open(&dir.join(".dbwarden/events.ndjson"))
+        .map_err(io_error(&dir.join(".dbwarden")))?;
+    let outcome = crate::apply::apply(
+        url,
+        &migrations,
+        crate::apply::ApplyOptions {
+            to: None,
+            run: RunOptions {
+                contract: true,
+                ..RunOptions::default()
+            },
+            rehearse: crate::apply::Rehearse::Always,
+            rehearse_rows: None,
+            backup_dir: dir.join("backups"),
+            report_dir: dir.join(".dbwarden/reports"),
+            keep_backups: None,
+            cancel: crate::interrupt::process_token(),
+        },
+        Some(events),
+    )
+    .await?;
+    let report = match outcome {
+        crate::apply::ApplyOutcome::Refused(_, e)
+        | crate::apply::ApplyOutcome::Failed(_, Some(e)) => {
+            return Err(e.into());
+        }
+        other => other.report().clone(),
+    };
+    for step in &report.steps {
+        say(&format!("apply {}: {}", step.step, step.detail));
+    }
+    let json = report.to_json();
+    say(&format!(
+        "apply: {}; records {} -> {}; data integrity: {}; writes blocked at most {} ms; downtime: {}",
+        report.status,
+        report.pre_records.unwrap_or(0),
+        report.post_records.unwrap_or(0),
+        report.integrity,
+        report.probe.map_or(0, |p| p.max_blocked_ms),
+        json["performance"]["downtime"].as_str().unwrap_or("")
+    ));
+    steps.push(DemoStep {
+        action: "apply --contract".into(),
+        migrations: report.applied.clone(),
+        duration_ms: u64::try_from(t.elapsed().as_millis()).unwrap_or(u64::MAX),
+    });
+    Ok(report)
 }

@@ -61,9 +61,23 @@ pub fn owner_of(name: &str) -> Option<ScratchOwner> {
     })
 }
 
-/// Whether `name` is one of dbwarden's scratch databases (any format).
+/// The purposes dbwarden makes scratch databases for.
+const PURPOSES: [&str; 2] = ["scratch", "dryrun"];
+
+/// Whether `name` is one of dbwarden's scratch databases, in the current format or the older
+/// `dbw_<purpose>_<pid>_<nanos>`; a user's database that merely starts with `dbw_` is not.
 pub fn is_scratch(name: &str) -> bool {
-    name.starts_with("dbw_")
+    if owner_of(name).is_some_and(|o| PURPOSES.contains(&o.purpose.as_str())) {
+        return true;
+    }
+    let Some(rest) = name.strip_prefix("dbw_") else {
+        return false;
+    };
+    let parts: Vec<&str> = rest.split('_').collect();
+    matches!(parts.as_slice(), [purpose, pid, nanos]
+        if PURPOSES.contains(purpose)
+            && pid.chars().all(|c| c.is_ascii_digit())
+            && nanos.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// The state of the owner of scratch database `name`.
@@ -136,5 +150,9 @@ mod tests {
         }
         assert_eq!(owner_state("dbw_scratch_1234_998877"), OwnerState::Unknown);
         assert!(is_scratch("dbw_scratch_1234_998877"));
+        assert!(is_scratch(&name));
+        // A user's database, and the test suite's own, are not scratch databases.
+        assert!(!is_scratch("dbw_production"));
+        assert!(!is_scratch("dbw_test_1234_5_678"));
     }
 }

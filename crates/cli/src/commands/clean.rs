@@ -1,6 +1,5 @@
 //! `dbwarden clean`: what killed runs left, listed and removed.
 
-use super::connect;
 use crate::cli::GlobalArgs;
 use crate::exit::{Exit, Failure};
 use crate::output::{print_json, println_safe};
@@ -13,7 +12,12 @@ pub async fn run(
     all: bool,
     dirs: &[PathBuf],
 ) -> Result<Exit, Failure> {
-    let (_, mut engine) = connect(global).await?;
+    // Not `connect`: it sweeps dead scratch databases first, and a dry run must list them.
+    let (url, _) = dbwarden::config::resolve_database_url(
+        global.database_url.as_deref(),
+        std::path::Path::new("."),
+    )?;
+    let mut engine = dbwarden::engine::connect(&url).await?;
     let found = dbwarden::clean::find(engine.as_mut(), dirs).await?;
     if dry_run {
         if global.json {

@@ -13,6 +13,7 @@ pub async fn run(global: &GlobalArgs, dir: &Path, rows: u32) -> Result<Exit, Fai
         .map_err(|e| match e {
             DemoError::Migrate(m) => Failure::from(m),
             DemoError::FolderInUse(_) => Failure::new(Exit::Usage, "invalid_input", e.to_string()),
+            DemoError::Apply(a) => Failure::new(Exit::Failure, "apply", a.to_string()),
             other => Failure::new(Exit::Failure, "io", other.to_string()),
         })?;
     if json {
@@ -41,10 +42,33 @@ pub async fn run(global: &GlobalArgs, dir: &Path, rows: u32) -> Result<Exit, Fai
         ));
         println_safe(&format!("database: {}", report.database_url));
         println_safe(&format!("events:   {}", report.event_log.display()));
-        println_safe(&format!(
-            "try:      cd {} && dbwarden --database-url sqlite:demo.db migrate status",
-            report.project.display()
-        ));
+        if let Some(apply) = &report.apply
+            && let (Some(r), Some(c)) = (&apply.report_file, &apply.checklist_file)
+        {
+            println_safe(&format!(
+                "report:   {}\nchecklist: {}",
+                r.display(),
+                c.display()
+            ));
+        }
+        // The binary that is running, so the lines work as printed (it may not be on PATH).
+        let exe = std::env::current_exe()
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|_| "dbwarden".into());
+        let db = report.project.join("demo.db");
+        let migrations = report.project.join("migrations");
+        for command in ["migrate status", "inspect", "backup list"] {
+            let extra = if command == "backup list" {
+                format!(" {}", report.project.join("backups").display())
+            } else {
+                String::new()
+            };
+            println_safe(&format!(
+                "try:      {exe} --database-url sqlite:{} --migrations-dir {} {command}{extra}",
+                db.display(),
+                migrations.display()
+            ));
+        }
     }
     Ok(if report.status == "success" {
         Exit::Success

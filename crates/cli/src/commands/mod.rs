@@ -20,7 +20,10 @@ use dbwarden::engine::{ConnectionUrl, Engine};
 /// Runs the parsed command.
 pub async fn run(cli: Cli) -> Result<Exit, Failure> {
     match cli.command {
-        Command::Demo { dir, rows } => demo::run(&cli.global, &dir, rows).await,
+        Command::Demo { dir, rows } => {
+            let dir = dir.unwrap_or_else(|| std::env::temp_dir().join("dbwarden-demo"));
+            demo::run(&cli.global, &dir, rows).await
+        }
         Command::Detect { dir } => detect::run(&cli.global, &dir).await,
         Command::Diff {
             from,
@@ -128,6 +131,11 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
 pub async fn connect(global: &GlobalArgs) -> Result<(ConnectionUrl, Box<dyn Engine>), Failure> {
     let (url, _source) =
         resolve_database_url(global.database_url.as_deref(), std::path::Path::new("."))?;
-    let engine = dbwarden::engine::connect(&url).await?;
+    let mut engine = dbwarden::engine::connect(&url).await?;
+    // Scratch databases of runs that were killed hold copies of production rows: every
+    // command that connects drops those whose owner is gone from this host.
+    for name in dbwarden::clean::sweep_dead_scratch(engine.as_mut()).await {
+        tracing::info!("dropped scratch database {name}, left by a run that died");
+    }
     Ok((url, engine))
 }

@@ -47,13 +47,41 @@ impl RehearsalReport {
     }
 }
 
+/// Runs a script on the copy as the runner runs it on the target: in one transaction where
+/// the engine allows, and on SQLite with `PRAGMA foreign_keys` taken out and applied around
+/// the transaction (inside one SQLite ignores it, and a rebuild's `DROP TABLE` would cascade
+/// into child rows on the copy that the real run keeps).
 async fn run_script(engine: &mut dyn Engine, script: &Script) -> Result<(), String> {
     let transactional =
         engine.capabilities().transactional_ddl && !script.directives.no_transaction;
+    let (statements, foreign_keys_off) = if transactional {
+        crate::migrate::hoist_foreign_key_pragmas(engine.dialect(), script.statements().to_vec())
+    } else {
+        (script.statements().to_vec(), false)
+    };
+    if foreign_keys_off {
+        engine
+            .execute("PRAGMA foreign_keys = OFF")
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    let outcome = run_statements(engine, script, &statements, transactional).await;
+    if foreign_keys_off {
+        let _ = engine.execute("PRAGMA foreign_keys = ON").await;
+    }
+    outcome
+}
+
+async fn run_statements(
+    engine: &mut dyn Engine,
+    script: &Script,
+    statements: &[dbwarden_sql::Statement],
+    transactional: bool,
+) -> Result<(), String> {
     if transactional {
         engine.begin().await.map_err(|e| e.to_string())?;
     }
-    for statement in script.statements() {
+    for statement in statements {
         if let Err(e) = engine.execute(&statement.sql).await {
             if transactional {
                 let _ = engine.rollback().await;

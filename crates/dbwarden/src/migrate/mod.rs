@@ -20,10 +20,10 @@ pub use report::{
     AppliedMigration, DownReport, DryRunMode, DryRunReport, DryRunStatement, MigrationState,
     Progress, StatusEntry, StatusReport, UpReport,
 };
-pub(crate) use runner::lint_target;
 pub use runner::{
     BackupRequirement, DownTarget, RunOptions, Runner, TransactionHooks, hold_contract,
 };
+pub(crate) use runner::{hoist_foreign_key_pragmas, lint_target};
 pub use source::{Migration, MigrationSet, Script, sha256_hex, slug};
 
 /// The name of the database-level lock every runner takes.

@@ -1763,7 +1763,7 @@ impl Runner {
 /// `DROP TABLE` does not cascade into child rows. Such statements are taken out of the script
 /// and applied around the transaction instead; returns the rest, and whether enforcement goes
 /// off for the duration.
-fn hoist_foreign_key_pragmas(
+pub(crate) fn hoist_foreign_key_pragmas(
     dialect: Dialect,
     statements: Vec<Statement>,
 ) -> (Vec<Statement>, bool) {
