@@ -358,6 +358,10 @@ pub struct LockArgs {
     /// No new try starts after this long (e.g. 10m).
     #[arg(long, default_value = "10m", value_name = "DURATION", value_parser = parse_duration)]
     pub lock_budget: std::time::Duration,
+    /// Terminate sessions that have blocked the lock longer than this (e.g. 30s), never one
+    /// whose transaction has written. Off unless given.
+    #[arg(long, value_name = "DURATION", value_parser = parse_lock_wait)]
+    pub kill_blockers_after: Option<std::time::Duration>,
 }
 
 impl Default for LockArgs {
@@ -368,6 +372,7 @@ impl Default for LockArgs {
             lock_timeout: policy.wait,
             lock_retries: policy.tries,
             lock_budget: policy.budget,
+            kill_blockers_after: None,
         }
     }
 }
@@ -379,6 +384,7 @@ impl LockArgs {
             wait: self.lock_timeout,
             tries: self.lock_retries.max(1),
             budget: self.lock_budget,
+            kill_blockers_after: self.kill_blockers_after,
         }
     }
 }

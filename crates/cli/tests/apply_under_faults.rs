@@ -234,6 +234,96 @@ on_every_engine!(
     refusal_keeps_its_report
 );
 
+/// `--kill-blockers-after`: a session that only read and holds the table is terminated and
+/// the run completes; a session that has written is never terminated (its work would be
+/// lost), so then the run gives up after its tries and the writer's work stays.
+async fn kill_blockers_spares_writers(server: Server) {
+    let db = test_db!(server);
+    let project = Project::new(&db);
+    seed(&db, &project).await;
+    let (up, down) = add_column(server);
+    project.migration("0002_note", up, down);
+    let wait = match server {
+        Server::Mysql => "1s",
+        _ => "500ms",
+    };
+    // A writer holds the table: never terminated, so the run gives up.
+    let mut writer = db.connect().await;
+    writer.begin().await.unwrap_or_else(|e| panic!("{e}"));
+    writer
+        .execute("UPDATE items SET name = 'kept' WHERE id = 3")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut args = vec![
+        "apply",
+        "--lock-timeout",
+        wait,
+        "--lock-retries",
+        "3",
+        "--kill-blockers-after",
+        "1s",
+    ];
+    args.extend(LINT_ALLOW);
+    let run = tokio::task::block_in_place(|| project.run(&args));
+    assert_ne!(run.code, 0, "the run went through a writer's lock: {run}");
+    writer
+        .commit()
+        .await
+        .unwrap_or_else(|e| panic!("the writer was terminated: {e}"));
+    let kept = Probe::new(&db)
+        .await
+        .query("SELECT name FROM items WHERE id = 3")
+        .await;
+    assert_eq!(
+        kept.first()
+            .and_then(|r| r.first())
+            .and_then(|v| v.as_string()),
+        Some("kept".into())
+    );
+    // A reader holds the table: terminated after a second, and the run completes.
+    let mut reader = db.connect().await;
+    reader.begin().await.unwrap_or_else(|e| panic!("{e}"));
+    reader
+        .query("SELECT name FROM items WHERE id = 1", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut args = vec![
+        "--json",
+        "apply",
+        "--lock-timeout",
+        wait,
+        "--lock-retries",
+        "50",
+        "--kill-blockers-after",
+        "1s",
+    ];
+    args.extend(LINT_ALLOW);
+    let run = tokio::task::block_in_place(|| project.run(&args));
+    assert_eq!(run.json()["status"], "success", "{run}");
+    assert!(
+        reader.query("SELECT 1", &[]).await.is_err(),
+        "the idle reader was not terminated"
+    );
+    assert!(
+        project.events().iter().any(|e| e["type"] == "LOCK_TIMEOUT"
+            && e["payload"]["terminated"]
+                .as_array()
+                .is_some_and(|t| !t.is_empty())),
+        "no event says who was terminated"
+    );
+}
+
+mod kill_blockers_spares_writers {
+    #[tokio::test(flavor = "multi_thread")]
+    async fn postgres() {
+        super::kill_blockers_spares_writers(dbwarden_testkit::Server::Postgres).await;
+    }
+    #[tokio::test(flavor = "multi_thread")]
+    async fn mariadb() {
+        super::kill_blockers_spares_writers(dbwarden_testkit::Server::Mysql).await;
+    }
+}
+
 mod lock_queue {
     #[tokio::test(flavor = "multi_thread")]
     async fn postgres() {

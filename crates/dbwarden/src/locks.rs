@@ -20,6 +20,9 @@ pub struct LockPolicy {
     pub tries: u32,
     /// The time after which no new try starts (default 10 minutes).
     pub budget: Duration,
+    /// Terminate sessions that have blocked the lock longer than this, never one that has
+    /// written (its work would be lost); `None` (the default) terminates nothing.
+    pub kill_blockers_after: Option<Duration>,
 }
 
 impl Default for LockPolicy {
@@ -28,6 +31,7 @@ impl Default for LockPolicy {
             wait: Duration::from_secs(2),
             tries: 10,
             budget: Duration::from_secs(600),
+            kill_blockers_after: None,
         }
     }
 }
@@ -43,6 +47,8 @@ pub struct Blocker {
     pub state: String,
     /// Its current or last query, with literals replaced by `?`.
     pub query: String,
+    /// Whether its transaction has written (such a session is never terminated).
+    pub wrote: bool,
 }
 
 impl std::fmt::Display for Blocker {
@@ -147,13 +153,21 @@ impl LockPolicy {
             tries += 1;
             match engine.execute(sql).await {
                 Err(e) if is_lock_timeout(engine.dialect(), &e) => {
+                    let found = blockers(engine, self.wait).await;
+                    let retry = self.may_retry(tries, started);
+                    let terminated = if retry {
+                        self.end_blockers(engine, &found).await
+                    } else {
+                        Vec::new()
+                    };
                     let wait = LockWait {
                         statement: first_line(sql).to_owned(),
                         attempt: tries,
                         tries: self.tries,
                         wait_ms: u64::try_from(self.wait.as_millis()).unwrap_or(u64::MAX),
-                        blockers: blockers(engine, self.wait).await,
-                        retry: self.may_retry(tries, started),
+                        blockers: found,
+                        retry,
+                        terminated,
                     };
                     tracing::warn!(
                         "lock wait of {} ms ran out (try {tries} of {}): {}; blocked by {}",
@@ -189,6 +203,8 @@ pub struct LockWait {
     pub blockers: Vec<Blocker>,
     /// Whether another try follows.
     pub retry: bool,
+    /// Blockers terminated (`--kill-blockers-after`) before the next try.
+    pub terminated: Vec<Blocker>,
 }
 
 fn first_line(sql: &str) -> &str {
@@ -257,7 +273,8 @@ pub async fn blockers(engine: &mut dyn Engine, wait: Duration) -> Vec<Blocker> {
     let seconds = wait.as_secs_f64();
     let sql = match engine.dialect() {
         Dialect::Postgres => format!(
-            "SELECT a.pid::bigint, extract(epoch FROM now() - a.xact_start)::bigint, a.state, coalesce(a.query, '') \
+            "SELECT a.pid::bigint, extract(epoch FROM now() - a.xact_start)::bigint, a.state, coalesce(a.query, ''), \
+             (a.backend_xid IS NOT NULL)::int \
              FROM pg_stat_activity a WHERE a.pid <> pg_backend_pid() AND a.datname = current_database() \
              AND a.xact_start < now() - interval '{seconds} seconds' \
              AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.granted AND l.locktype = 'relation') \
@@ -265,7 +282,8 @@ pub async fn blockers(engine: &mut dyn Engine, wait: Duration) -> Vec<Blocker> {
         ),
         Dialect::Mysql => format!(
             "SELECT CAST(t.trx_mysql_thread_id AS SIGNED), CAST(TIMESTAMPDIFF(SECOND, t.trx_started, NOW()) AS SIGNED), \
-             COALESCE(p.COMMAND, t.trx_state), COALESCE(t.trx_query, p.INFO, '') \
+             COALESCE(p.COMMAND, t.trx_state), COALESCE(t.trx_query, p.INFO, ''), \
+             CAST(t.trx_rows_modified > 0 AS SIGNED) \
              FROM information_schema.INNODB_TRX t LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id \
              WHERE t.trx_mysql_thread_id <> CONNECTION_ID() AND t.trx_started < NOW() - INTERVAL {} SECOND \
              ORDER BY t.trx_started LIMIT 5",
@@ -282,6 +300,7 @@ pub async fn blockers(engine: &mut dyn Engine, wait: Duration) -> Vec<Blocker> {
                 age_seconds: 0,
                 state: "unknown".into(),
                 query: format!("dbwarden could not list the blocking sessions: {e}"),
+                wrote: true,
             }];
         }
     };
@@ -294,9 +313,47 @@ pub async fn blockers(engine: &mut dyn Engine, wait: Duration) -> Vec<Blocker> {
                 age_seconds: int(1),
                 state: text(2),
                 query: redact_literals(&text(3)),
+                // Unknown counts as written: a session is terminated only when known not to.
+                wrote: r.get(4).and_then(Value::as_i64).is_none_or(|w| w != 0),
             }
         })
         .collect()
+}
+
+impl LockPolicy {
+    /// Terminates the `blockers` that have held their transaction longer than
+    /// `kill_blockers_after` and have not written (a read-only transaction left open loses
+    /// nothing; a writer's work would be lost, so it is never terminated). Returns the ones
+    /// terminated.
+    pub async fn end_blockers(
+        &self,
+        engine: &mut dyn Engine,
+        blockers: &[Blocker],
+    ) -> Vec<Blocker> {
+        let Some(after) = self.kill_blockers_after else {
+            return Vec::new();
+        };
+        let mut ended = Vec::new();
+        for b in blockers {
+            let old_enough = u64::try_from(b.age_seconds).unwrap_or(0) >= after.as_secs();
+            if b.session <= 0 || b.wrote || !old_enough {
+                continue;
+            }
+            let sql = match engine.dialect() {
+                Dialect::Postgres => format!("SELECT pg_terminate_backend({})", b.session),
+                Dialect::Mysql => format!("KILL {}", b.session),
+                Dialect::Sqlite => continue,
+            };
+            match engine.execute(&sql).await {
+                Ok(_) => {
+                    tracing::warn!("terminated blocking session {b}");
+                    ended.push(b.clone());
+                }
+                Err(e) => tracing::warn!("could not terminate blocking session {}: {e}", b.session),
+            }
+        }
+        ended
+    }
 }
 
 #[cfg(test)]

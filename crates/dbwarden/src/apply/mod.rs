@@ -416,7 +416,7 @@ async fn apply_locked(
     let on_wait = |wait: &crate::locks::LockWait| {
         log(
             EventType::LockTimeout,
-            json!({"step": "change capture", "statement": wait.statement, "try": wait.attempt, "tries": wait.tries, "wait_ms": wait.wait_ms, "blockers": wait.blockers, "retry": wait.retry}),
+            json!({"step": "change capture", "statement": wait.statement, "try": wait.attempt, "tries": wait.tries, "wait_ms": wait.wait_ms, "blockers": wait.blockers, "terminated": wait.terminated, "retry": wait.retry}),
         );
     };
     let capture = match LiveCapture::install(

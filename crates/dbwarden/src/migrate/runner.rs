@@ -824,9 +824,14 @@ impl Runner {
                 Err(e) if crate::locks::is_lock_timeout(dialect, &e) => {
                     let blockers = crate::locks::blockers(self.engine.as_mut(), policy.wait).await;
                     let retry = policy.may_retry(tries, started);
+                    let terminated = if retry {
+                        policy.end_blockers(self.engine.as_mut(), &blockers).await
+                    } else {
+                        Vec::new()
+                    };
                     self.event(
                         EventType::LockTimeout,
-                        json!({"version": m.version_text, "name": m.name, "statement": index + 1, "line": stmt.line, "try": tries, "tries": policy.tries, "wait_ms": millis(policy.wait), "blockers": blockers, "retry": retry}),
+                        json!({"version": m.version_text, "name": m.name, "statement": index + 1, "line": stmt.line, "try": tries, "tries": policy.tries, "wait_ms": millis(policy.wait), "blockers": blockers, "terminated": terminated, "retry": retry}),
                     );
                     if !retry {
                         break Err(Err(MigrateError::LockWaitExhausted {
@@ -903,9 +908,14 @@ impl Runner {
                 }) => {
                     let blockers = crate::locks::blockers(self.engine.as_mut(), policy.wait).await;
                     let described = crate::locks::describe(&blockers);
+                    let terminated = if policy.may_retry(tries, started) {
+                        policy.end_blockers(self.engine.as_mut(), &blockers).await
+                    } else {
+                        Vec::new()
+                    };
                     self.event(
                         EventType::LockTimeout,
-                        json!({"version": m.version_text, "name": m.name, "statement": statement, "line": line, "try": tries, "tries": policy.tries, "wait_ms": millis(policy.wait), "blockers": blockers, "retry": policy.may_retry(tries, started)}),
+                        json!({"version": m.version_text, "name": m.name, "statement": statement, "line": line, "try": tries, "tries": policy.tries, "wait_ms": millis(policy.wait), "blockers": blockers, "terminated": terminated, "retry": policy.may_retry(tries, started)}),
                     );
                     if !policy.may_retry(tries, started) {
                         return Err(MigrateError::LockWaitExhausted {
@@ -1265,9 +1275,14 @@ impl Runner {
                     part.3 += 1;
                     let blockers = crate::locks::blockers(self.engine.as_mut(), policy.wait).await;
                     let retry = policy.may_retry(part.3, part.4);
+                    let terminated = if retry {
+                        policy.end_blockers(self.engine.as_mut(), &blockers).await
+                    } else {
+                        Vec::new()
+                    };
                     self.event(
                         EventType::LockTimeout,
-                        json!({"version": m.version_text, "name": m.name, "statement": i + 1, "line": stmt.line, "try": part.3, "tries": policy.tries, "wait_ms": millis(policy.wait), "blockers": blockers, "retry": retry}),
+                        json!({"version": m.version_text, "name": m.name, "statement": i + 1, "line": stmt.line, "try": part.3, "tries": policy.tries, "wait_ms": millis(policy.wait), "blockers": blockers, "terminated": terminated, "retry": retry}),
                     );
                     if retry {
                         tokio::time::sleep(policy.backoff(part.3)).await;
