@@ -266,8 +266,9 @@ pub fn redact_literals(query: &str) -> String {
     }
 }
 
-/// Sessions whose transactions have been open longer than `wait` and hold table locks: the
-/// likely blockers of a lock wait that just ran out. Read on the waiting session itself once
+/// Sessions of this database whose transactions have been open longer than `wait` and hold
+/// table locks: the likely blockers of a lock wait that just ran out. Sessions of other
+/// databases on the same server are never listed (nor, so, terminated). Read on the waiting session itself once
 /// its statement failed (outside a transaction, or after a rollback).
 pub async fn blockers(engine: &mut dyn Engine, wait: Duration) -> Vec<Blocker> {
     let seconds = wait.as_secs_f64();
@@ -286,6 +287,7 @@ pub async fn blockers(engine: &mut dyn Engine, wait: Duration) -> Vec<Blocker> {
              CAST(t.trx_rows_modified > 0 AS SIGNED) \
              FROM information_schema.INNODB_TRX t LEFT JOIN information_schema.PROCESSLIST p ON p.ID = t.trx_mysql_thread_id \
              WHERE t.trx_mysql_thread_id <> CONNECTION_ID() AND t.trx_started < NOW() - INTERVAL {} SECOND \
+             AND p.DB = DATABASE() \
              ORDER BY t.trx_started LIMIT 5",
             seconds.floor()
         ),

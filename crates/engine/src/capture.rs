@@ -362,20 +362,28 @@ pub fn written_by_others(dialect: Dialect, row: &str, key: &[String]) -> String 
     )
 }
 
-/// The statement that locks `table` against other sessions' writes until the transaction
-/// ends (reads go on): PostgreSQL `LOCK TABLE ... IN EXCLUSIVE MODE`, MySQL a locking read of
-/// every row; SQLite's write transaction already excludes other writers.
-pub fn lock_against_writes(dialect: Dialect, table: &QualifiedName) -> Option<String> {
+/// The statements that lock `tables` against other sessions' writes until the transaction
+/// ends (reads go on): PostgreSQL one `LOCK TABLE ... IN EXCLUSIVE MODE` for all of them, MySQL
+/// a locking read of every row (with gap locks under REPEATABLE READ); SQLite's write
+/// transaction already excludes other writers.
+pub fn lock_against_writes(dialect: Dialect, tables: &[QualifiedName]) -> Vec<String> {
+    if tables.is_empty() {
+        return Vec::new();
+    }
     match dialect {
-        Dialect::Postgres => Some(format!(
+        Dialect::Postgres => vec![format!(
             "LOCK TABLE {} IN EXCLUSIVE MODE",
-            table.quoted(dialect)
-        )),
-        Dialect::Mysql => Some(format!(
-            "SELECT COUNT(*) FROM {} FOR UPDATE",
-            table.quoted(dialect)
-        )),
-        Dialect::Sqlite => None,
+            tables
+                .iter()
+                .map(|t| t.quoted(dialect))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )],
+        Dialect::Mysql => tables
+            .iter()
+            .map(|t| format!("SELECT COUNT(*) FROM {} FOR UPDATE", t.quoted(dialect)))
+            .collect(),
+        Dialect::Sqlite => Vec::new(),
     }
 }
 

@@ -88,9 +88,21 @@ pub fn owner_state(name: &str) -> OwnerState {
     if owner.host != host_hash() {
         return OwnerState::OtherHost;
     }
+    // Gone only when this host can see its processes and that one is not among them (or its
+    // id now belongs to a later process); without /proc (macOS, hidepid) nothing is known.
+    if !std::path::Path::new("/proc/self/stat").exists() {
+        return OwnerState::Unknown;
+    }
+    if owner.started == 0 {
+        return OwnerState::Unknown;
+    }
     match process_started(owner.pid) {
         Some(started) if started.abs_diff(owner.started) <= 1 => OwnerState::Running,
-        _ => OwnerState::Gone,
+        Some(_) => OwnerState::Gone,
+        None if std::path::Path::new(&format!("/proc/{}", owner.pid)).exists() => {
+            OwnerState::Unknown
+        }
+        None => OwnerState::Gone,
     }
 }
 

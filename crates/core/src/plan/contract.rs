@@ -587,10 +587,15 @@ pub fn sync_statements(sync: &ColumnSync, dialect: Dialect, target: &str) -> Vec
 /// before its triggers would make every write fail on triggers that name it).
 fn mysql_contract_order(steps: Vec<Step>, contract_diff: &Diff, unsync: Vec<Step>) -> Plan {
     let (drops, rest): (Vec<Step>, Vec<Step>) = steps.into_iter().partition(|step| {
+        // Only statements that do nothing but drop: one that also carries a change it took
+        // over (a new primary key in the same ALTER) stays where later statements need it.
+        let upper = step.sql.to_ascii_uppercase();
         matches!(
             contract_diff.changes.get(step.change),
             Some(Change::DropColumn { .. } | Change::DropTable { .. })
-        )
+        ) && !upper.contains(" ADD ")
+            && !upper.contains(" MODIFY ")
+            && !upper.contains(" CHANGE ")
     });
     let mut plan = Plan { steps: rest };
     plan.steps.extend(unsync);

@@ -958,7 +958,7 @@ impl Protected<'_> {
                     .collect(),
             )),
         };
-        let left_out = match merged {
+        let left_out: Vec<String> = match merged {
             Ok((merged, left_out)) => {
                 for m in &merged {
                     notes.push(format!(
@@ -976,6 +976,26 @@ impl Protected<'_> {
                 return;
             }
         };
+        // A whole-database backup also holds tables the run never touched: restoring those
+        // would replace the application's rows for nothing. Only the run's own tables, and
+        // tables it dropped, are restored.
+        let dropped = |name: &str| {
+            after_run.is_some_and(|shape| !shape.tables.iter().any(|t| t.name.to_string() == name))
+        };
+        let (left_out, untouched): (Vec<String>, Vec<String>) =
+            left_out.into_iter().partition(|name| {
+                dropped(name)
+                    || self
+                        .watched
+                        .iter()
+                        .any(|w| w == name || name.rsplit('.').next() == Some(w.as_str()))
+            });
+        if !untouched.is_empty() {
+            notes.push(format!(
+                "not restored (the run did not touch them): {}",
+                untouched.join(", ")
+            ));
+        }
         if left_out.is_empty() {
             return;
         }
@@ -1058,6 +1078,9 @@ impl Protected<'_> {
                 Ok(down) => notes.push(format!("{} down script(s) ran", down.rolled_back.len())),
                 Err(e) => notes.push(format!("down scripts stopped: {e}")),
             }
+            // A down script that rebuilt or swapped a table outside a transaction dropped its
+            // capture too.
+            gaps.extend(self.capture.reinstall_lost(runner.engine()).await);
         } else if !touched.is_empty() {
             notes.push("no down script for every migration: the backup restores the data".into());
         }

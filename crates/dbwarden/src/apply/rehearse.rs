@@ -65,7 +65,8 @@ async fn run_script(engine: &mut dyn Engine, script: &Script) -> Result<(), Stri
             .await
             .map_err(|e| e.to_string())?;
     }
-    let outcome = run_statements(engine, script, &statements, transactional).await;
+    let outcome =
+        run_statements(engine, script, &statements, transactional, foreign_keys_off).await;
     if foreign_keys_off {
         let _ = engine.execute("PRAGMA foreign_keys = ON").await;
     }
@@ -77,6 +78,7 @@ async fn run_statements(
     script: &Script,
     statements: &[dbwarden_sql::Statement],
     transactional: bool,
+    check_foreign_keys: bool,
 ) -> Result<(), String> {
     if transactional {
         engine.begin().await.map_err(|e| e.to_string())?;
@@ -87,6 +89,28 @@ async fn run_statements(
                 let _ = engine.rollback().await;
             }
             return Err(format!("{}:{}: {e}", script.path.display(), statement.line));
+        }
+    }
+    if check_foreign_keys {
+        // As the runner does: with enforcement off nothing stopped a dangling reference.
+        let dangling = engine
+            .query("PRAGMA foreign_key_check", &[])
+            .await
+            .map_err(|e| e.to_string());
+        match dangling {
+            Ok(rows) if rows.is_empty() => {}
+            Ok(rows) => {
+                let _ = engine.rollback().await;
+                return Err(format!(
+                    "{}: {} row(s) would reference missing rows (PRAGMA foreign_key_check)",
+                    script.path.display(),
+                    rows.len()
+                ));
+            }
+            Err(e) => {
+                let _ = engine.rollback().await;
+                return Err(e);
+            }
         }
     }
     if transactional {

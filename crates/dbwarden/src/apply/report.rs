@@ -314,22 +314,32 @@ impl ApplyReport {
         self.duration_seconds = started.elapsed().as_secs_f64();
         std::fs::create_dir_all(dir)
             .map_err(|e| ApplyError::Io(format!("{}: {e}", dir.display())))?;
-        let stamp = chrono::Utc::now().format("%Y%m%d_%H%M%S");
+        // Milliseconds and the process id: two runs in the same second keep both reports.
+        let stamp = chrono::Utc::now().format("%Y%m%d_%H%M%S%3f");
         let name = self
             .migrations
             .last()
             .cloned()
             .unwrap_or_else(|| "nothing".into());
-        let report_file = dir.join(format!("{stamp}_{name}.json"));
-        let checklist_file = dir.join(format!("{stamp}_{name}.checklist.md"));
+        let pid = std::process::id();
+        let report_file = dir.join(format!("{stamp}_{pid}_{name}.json"));
+        let checklist_file = dir.join(format!("{stamp}_{pid}_{name}.checklist.md"));
+        // The paths go into the report itself (its `checklist` field), so they are set first
+        // and taken back if a write fails: the report never names a file that is not there.
         self.report_file = Some(report_file.clone());
         self.checklist_file = Some(checklist_file.clone());
         let json = serde_json::to_string_pretty(&self.to_json()).unwrap_or_default();
-        std::fs::write(&report_file, json)
-            .map_err(|e| ApplyError::Io(format!("{}: {e}", report_file.display())))?;
-        std::fs::write(&checklist_file, self.checklist_markdown())
-            .map_err(|e| ApplyError::Io(format!("{}: {e}", checklist_file.display())))?;
-        Ok(())
+        let written = std::fs::write(&report_file, json)
+            .map_err(|e| ApplyError::Io(format!("{}: {e}", report_file.display())))
+            .and_then(|()| {
+                std::fs::write(&checklist_file, self.checklist_markdown())
+                    .map_err(|e| ApplyError::Io(format!("{}: {e}", checklist_file.display())))
+            });
+        if written.is_err() {
+            self.report_file = None;
+            self.checklist_file = None;
+        }
+        written
     }
 
     fn checklist_markdown(&self) -> String {

@@ -6,9 +6,12 @@
 //!
 //! - puts back rows the migration deleted (key in the backup, missing now),
 //! - sets rows the migration changed back to the backup's values (the columns both have),
+//! - removes rows the migration added and its down script left (key not in the backup).
 //!
-//! The backup's rows go through a staging table in the same database, so each step is one
-//! set-based statement, in one transaction where the engine allows.
+//! Columns the migration dropped are refilled in every row, the application's too: no session
+//! could write a column that was gone. The backup's rows go through a temporary staging table
+//! in the same session, so each step is one set-based statement, all in one transaction with
+//! the tables locked against writers.
 
 use super::{BackupError, BackupReader, TableEntry};
 use crate::validate::MergeScope;
@@ -27,6 +30,8 @@ pub struct MergedTable {
     pub inserted: u64,
     /// Rows set back to the backup's values.
     pub updated: u64,
+    /// Rows removed (not in the backup, not written by another session).
+    pub deleted: u64,
     /// Whether only missing rows were put back (its capture had a gap).
     pub insert_only: bool,
 }
@@ -52,8 +57,8 @@ pub async fn merge_back(
             _ => left_out.push(entry.name.to_string()),
         }
     }
-    // Staging first, outside the merge's transaction: on MySQL, CREATE TABLE commits
-    // whatever transaction is open, and with it the locks the merge relies on.
+    // Staging first, in transactions of its own, so the merge's transaction (and the locks
+    // it holds against writers) lasts only as long as the set-based statements.
     let mut staged = Vec::new();
     let mut outcome: Result<(), BackupError> = Ok(());
     for (entry, _, _) in &work {
@@ -68,7 +73,7 @@ pub async fn merge_back(
         outcome = merge_staged(engine, &work, &mut merged).await;
     }
     for staging in &staged {
-        let drop = format!("DROP TABLE IF EXISTS {}", staging.quoted(engine.dialect()));
+        let drop = drop_staging(engine.dialect(), staging);
         if let Err(e) = engine.execute(&drop).await {
             tracing::warn!("could not drop staging table {staging}: {e}");
         }
@@ -77,47 +82,32 @@ pub async fn merge_back(
     Ok((merged, left_out))
 }
 
-/// One transaction over every staged table: lock it against writers, copy the keys the
-/// application wrote, merge.
+/// `DROP ... IF EXISTS` of a staging table (MySQL: `TEMPORARY`, which commits nothing).
+fn drop_staging(dialect: Dialect, staging: &QualifiedName) -> String {
+    match dialect {
+        Dialect::Mysql => format!("DROP TEMPORARY TABLE IF EXISTS {}", staging.quoted(dialect)),
+        _ => format!("DROP TABLE IF EXISTS {}", staging.quoted(dialect)),
+    }
+}
+
+/// One transaction over every staged table: lock them all against writers at once (one at a
+/// time would deadlock with the application's foreign-key checks), then per table copy the
+/// keys the application wrote and merge: extra rows out (children first), then changed rows
+/// back and missing rows in (parents first).
 async fn merge_staged(
     engine: &mut dyn Engine,
     work: &[(&TableEntry, MergeScope, &Table)],
     merged: &mut Vec<MergedTable>,
 ) -> Result<(), BackupError> {
     let dialect = engine.dialect();
+    if dialect == Dialect::Mysql {
+        // Gap locks, so no application insert lands on a key the merge puts back.
+        engine
+            .execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            .await?;
+    }
     engine.begin().await?;
-    let mut outcome: Result<(), BackupError> = Ok(());
-    if dialect == Dialect::Sqlite {
-        // The merge's own writes are not the application's.
-        outcome = engine
-            .execute(&capture::sqlite_exempt_begin())
-            .await
-            .map(|_| ())
-            .map_err(Into::into);
-    }
-    // Parents first (the backup lists referenced tables first), so put-back children find
-    // their parents.
-    for (entry, scope, table) in work {
-        if outcome.is_err() {
-            break;
-        }
-        match merge_table(engine, entry, scope, table).await {
-            Ok((inserted, updated)) => merged.push(MergedTable {
-                name: entry.name.to_string(),
-                inserted,
-                updated,
-                insert_only: scope.insert_only,
-            }),
-            Err(e) => outcome = Err(e),
-        }
-    }
-    if dialect == Dialect::Sqlite && outcome.is_ok() {
-        outcome = engine
-            .execute(&capture::sqlite_exempt_end())
-            .await
-            .map(|_| ())
-            .map_err(Into::into);
-    }
+    let outcome = merge_locked(engine, work, merged).await;
     match outcome {
         Ok(()) => engine.commit().await.map_err(Into::into),
         Err(e) => {
@@ -127,17 +117,73 @@ async fn merge_staged(
     }
 }
 
-/// The staging table's name for `table`, beside it.
+async fn merge_locked(
+    engine: &mut dyn Engine,
+    work: &[(&TableEntry, MergeScope, &Table)],
+    merged: &mut Vec<MergedTable>,
+) -> Result<(), BackupError> {
+    let dialect = engine.dialect();
+    if dialect == Dialect::Sqlite {
+        // The merge's own writes are not the application's.
+        engine.execute(&capture::sqlite_exempt_begin()).await?;
+    }
+    let names: Vec<QualifiedName> = work.iter().map(|(e, _, _)| e.name.clone()).collect();
+    for lock in capture::lock_against_writes(dialect, &names) {
+        engine.execute(&lock).await?;
+    }
+    let mut deleted = Vec::with_capacity(work.len());
+    for (entry, scope, table) in work.iter().rev() {
+        let sql = merge_sql(dialect, entry, scope, table);
+        for copy in capture::copy_written(dialect, &scope.table) {
+            engine.execute(&copy).await?;
+        }
+        deleted.push(match sql.delete() {
+            Some(delete) if !scope.insert_only => engine.execute(&delete).await?.rows_affected,
+            _ => 0,
+        });
+    }
+    deleted.reverse();
+    for ((entry, scope, table), deleted) in work.iter().zip(deleted) {
+        let (inserted, updated) = merge_table(engine, entry, scope, table).await?;
+        merged.push(MergedTable {
+            name: entry.name.to_string(),
+            inserted,
+            updated,
+            deleted,
+            insert_only: scope.insert_only,
+        });
+    }
+    if dialect == Dialect::Sqlite {
+        engine.execute(&capture::sqlite_exempt_end()).await?;
+    }
+    Ok(())
+}
+
+fn merge_sql<'a>(
+    dialect: Dialect,
+    entry: &'a TableEntry,
+    scope: &'a MergeScope,
+    table: &Table,
+) -> MergeSql<'a> {
+    MergeSql::new(
+        dialect,
+        &entry.name,
+        &staging_name(&entry.name),
+        scope,
+        common_columns(entry, table),
+    )
+}
+
+/// The staging table's name for `table`.
 fn staging_name(table: &QualifiedName) -> QualifiedName {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in table.to_string().bytes() {
         hash ^= u64::from(b);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
-    QualifiedName {
-        schema: table.schema.clone(),
-        name: format!("dbwarden_stage_{hash:016x}"),
-    }
+    // Temporary, so it is this session's alone, is never replicated or published, and goes
+    // with the connection if the run dies; a temporary table takes no schema.
+    QualifiedName::bare(format!("dbwarden_stage_{hash:016x}"))
 }
 
 /// Columns the merge may write: in the backup and in the live table, not generated there.
@@ -193,10 +239,10 @@ async fn stage(
         tables: vec![table],
         ..Schema::empty(dialect)
     };
-    engine
-        .execute(&format!("DROP TABLE IF EXISTS {}", staging.quoted(dialect)))
-        .await?;
+    engine.execute(&drop_staging(dialect, staging)).await?;
     for sql in dbwarden_core::render::schema_statements(&schema) {
+        // A temporary table: on MySQL it also does not commit the open transaction.
+        let sql = sql.replacen("CREATE TABLE", "CREATE TEMPORARY TABLE", 1);
         engine.execute(&sql).await?;
     }
     // The rows in one transaction (SQLite would otherwise commit each row).
@@ -235,22 +281,12 @@ async fn merge_table(
     table: &Table,
 ) -> Result<(u64, u64), BackupError> {
     let dialect = engine.dialect();
-    // No write may land between reading which keys the application wrote and the merge's
-    // own writes, or the merge would overwrite it: writers wait until the merge commits.
-    if let Some(lock) = capture::lock_against_writes(dialect, &entry.name) {
-        engine.execute(&lock).await?;
+    // The tables are locked against writers (see `merge_locked`): the copy of the keys the
+    // application wrote is complete until the merge commits.
+    for copy in capture::copy_written(dialect, &scope.table) {
+        engine.execute(&copy).await?;
     }
-    for sql in capture::copy_written(dialect, &scope.table) {
-        engine.execute(&sql).await?;
-    }
-    let staging = staging_name(&entry.name);
-    let sql = MergeSql::new(
-        dialect,
-        &entry.name,
-        &staging,
-        scope,
-        common_columns(entry, table),
-    );
+    let sql = merge_sql(dialect, entry, scope, table);
     let updated = match sql.update() {
         Some(update) if !scope.insert_only => engine.execute(&update).await?.rows_affected,
         _ => 0,
@@ -314,6 +350,38 @@ impl<'a> MergeSql<'a> {
         )
     }
 
+    /// Rows whose key is not in the backup (the migration added them and its down script
+    /// left them) and that no other session wrote.
+    fn delete(&self) -> Option<String> {
+        let missing_from_backup = |row: &str| {
+            format!(
+                "NOT EXISTS (SELECT 1 FROM {} s WHERE {})",
+                self.staging,
+                self.key_match(row, "s")
+            )
+        };
+        Some(match self.dialect {
+            Dialect::Postgres => format!(
+                "DELETE FROM {} t WHERE {} AND {}",
+                self.live,
+                missing_from_backup("t"),
+                self.untouched("t")
+            ),
+            Dialect::Mysql => format!(
+                "DELETE t FROM {} t WHERE {} AND {}",
+                self.live,
+                missing_from_backup("t"),
+                self.untouched("t")
+            ),
+            Dialect::Sqlite => format!(
+                "DELETE FROM {live} WHERE {} AND {}",
+                missing_from_backup(&self.live),
+                self.untouched(&self.live),
+                live = self.live
+            ),
+        })
+    }
+
     /// Rows whose key is in the backup, missing now, and not written by others.
     fn insert(&self) -> String {
         let cols: Vec<String> = self.columns.iter().map(|c| self.q(c)).collect();
@@ -339,47 +407,42 @@ impl<'a> MergeSql<'a> {
         )
     }
 
-    /// The rows other sessions wrote get back the values of `dropped` columns, which they
-    /// could not write (the columns were gone): `None` when there are none.
+    /// Every row with its key in the backup gets back the values of `dropped` columns, the
+    /// rows other sessions wrote too: no session could write a column that was gone, and a
+    /// down script adds it back empty or with a default. `None` when there are none.
     fn refill(&self, dropped: &[String]) -> Option<String> {
         if dropped.is_empty() {
             return None;
         }
-        let written = capture::written_by_others(self.dialect, "s", self.key);
-        let set = |target: &str| -> Vec<String> {
+        let sets = |prefix: &str| -> String {
             dropped
                 .iter()
-                .map(|c| format!("{0} = COALESCE({target}.{0}, s.{0})", self.q(c)))
-                .collect()
+                .map(|c| format!("{prefix}{0} = s.{0}", self.q(c)))
+                .collect::<Vec<_>>()
+                .join(", ")
         };
         Some(match self.dialect {
             Dialect::Postgres => format!(
-                "UPDATE {live} t SET {sets} FROM {staging} s WHERE {matched} AND {written}",
-                live = self.live,
-                sets = set("t").join(", "),
-                staging = self.staging,
-                matched = self.key_match("t", "s"),
+                "UPDATE {} t SET {} FROM {} s WHERE {}",
+                self.live,
+                sets(""),
+                self.staging,
+                self.key_match("t", "s")
             ),
             Dialect::Mysql => format!(
-                "UPDATE {live} t JOIN {staging} s ON {matched} SET {sets} WHERE {written}",
-                live = self.live,
-                staging = self.staging,
-                matched = self.key_match("t", "s"),
-                sets = set("t")
-                    .iter()
-                    .map(|a| format!("t.{a}"))
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                "UPDATE {} t JOIN {} s ON {} SET {}",
+                self.live,
+                self.staging,
+                self.key_match("t", "s"),
+                sets("t.")
             ),
             Dialect::Sqlite => {
                 let cols: Vec<String> = dropped.iter().map(|c| self.q(c)).collect();
-                let picked: Vec<String> = dropped
-                    .iter()
-                    .map(|c| format!("COALESCE({}.{1}, s.{1})", self.live, self.q(c)))
-                    .collect();
+                let picked: Vec<String> =
+                    dropped.iter().map(|c| format!("s.{}", self.q(c))).collect();
                 format!(
                     "UPDATE {live} SET ({cols}) = (SELECT {picked} FROM {staging} s WHERE {matched}) \
-                     WHERE EXISTS (SELECT 1 FROM {staging} s WHERE {matched} AND {written})",
+                     WHERE EXISTS (SELECT 1 FROM {staging} s WHERE {matched})",
                     live = self.live,
                     cols = cols.join(", "),
                     picked = picked.join(", "),
