@@ -551,6 +551,8 @@ impl Protected<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
+    /// The steps, in order; between them an interrupt stops the run before the next.
+    #[allow(clippy::too_many_arguments)]
     async fn run(
         &self,
         runner: &mut Runner,
@@ -560,8 +562,50 @@ impl Protected<'_> {
         report: &mut ApplyReport,
         log: &impl Fn(EventType, serde_json::Value),
     ) -> Result<(), ApplyError> {
+        let backup = self
+            .backup_step(runner, schema, destructive, affected, report, log)
+            .await?;
+        self.stop_if_interrupted()?;
+        let (before, check_files) = self.pre_validation_step(runner, report, log).await?;
+        self.stop_if_interrupted()?;
+        self.rehearsal_step(runner, &check_files, report, log)
+            .await?;
+        self.stop_if_interrupted()?;
+        let (cover, backup_reader) = match backup {
+            Some((cover, reader)) => (Some(cover), Some(reader)),
+            None => (None, None),
+        };
+        self.execute_step(
+            runner,
+            affected,
+            (cover, backup_reader),
+            &before,
+            &check_files,
+            report,
+            log,
+        )
+        .await
+    }
+
+    fn stop_if_interrupted(&self) -> Result<(), ApplyError> {
+        if self.options.cancel.is_cancelled() {
+            return Err(ApplyError::Interrupted);
+        }
+        Ok(())
+    }
+
+    /// A verified backup of the tables a destructive (or unreadable) statement touches.
+    #[allow(clippy::too_many_arguments)]
+    async fn backup_step(
+        &self,
+        runner: &mut Runner,
+        schema: &dbwarden_core::Schema,
+        destructive: &[crate::backup::DestructiveStatement],
+        affected: &[&dbwarden_core::Table],
+        report: &mut ApplyReport,
+        log: &impl Fn(EventType, serde_json::Value),
+    ) -> Result<Option<(BackupCover, Arc<BackupReader>)>, ApplyError> {
         let (url, options, pending) = (self.url, self.options, self.pending);
-        let dialect = url.dialect();
         // backup
         let step = Instant::now();
         let mut cover: Option<BackupCover> = None;
@@ -636,10 +680,18 @@ impl Protected<'_> {
             );
         }
 
-        if options.cancel.is_cancelled() {
-            return Err(ApplyError::Interrupted);
-        }
-        // pre-validation
+        Ok(cover.zip(backup_reader))
+    }
+
+    /// Fingerprints of the watched tables and the `-- dbwarden:pre` checks.
+    async fn pre_validation_step(
+        &self,
+        runner: &mut Runner,
+        report: &mut ApplyReport,
+        log: &impl Fn(EventType, serde_json::Value),
+    ) -> Result<(Snapshot, Vec<CheckFile>), ApplyError> {
+        let (url, pending) = (self.url, self.pending);
+        let dialect = url.dialect();
         let step = Instant::now();
         let mut check_files = Vec::new();
         for m in pending {
@@ -687,10 +739,18 @@ impl Protected<'_> {
             log,
         );
 
-        if options.cancel.is_cancelled() {
-            return Err(ApplyError::Interrupted);
-        }
-        // rehearsal
+        Ok((before, check_files))
+    }
+
+    /// The run on a scratch copy first, when wanted.
+    async fn rehearsal_step(
+        &self,
+        runner: &mut Runner,
+        check_files: &[CheckFile],
+        report: &mut ApplyReport,
+        log: &impl Fn(EventType, serde_json::Value),
+    ) -> Result<(), ApplyError> {
+        let (url, options, pending) = (self.url, self.options, self.pending);
         let step = Instant::now();
         let wanted = match options.rehearse {
             Rehearse::Always => true,
@@ -702,7 +762,7 @@ impl Protected<'_> {
                 url,
                 runner.engine(),
                 pending,
-                &check_files,
+                check_files,
                 options.rehearse_rows,
             )
             .await?;
@@ -746,9 +806,22 @@ impl Protected<'_> {
             report.step("rehearsal", StepStatus::Skipped, why.into(), step, log);
         }
 
-        if options.cancel.is_cancelled() {
-            return Err(ApplyError::Interrupted);
-        }
+        Ok(())
+    }
+
+    /// The migrations under the probe, post-validation, and the rollback when either fails.
+    #[allow(clippy::too_many_arguments)]
+    async fn execute_step(
+        &self,
+        runner: &mut Runner,
+        affected: &[&dbwarden_core::Table],
+        (cover, backup_reader): (Option<BackupCover>, Option<Arc<BackupReader>>),
+        before: &Snapshot,
+        check_files: &[CheckFile],
+        report: &mut ApplyReport,
+        log: &impl Fn(EventType, serde_json::Value),
+    ) -> Result<(), ApplyError> {
+        let (url, options) = (self.url, self.options);
         // apply, with the write probe watching the affected tables from the first statement
         // to the end of any rollback
         let step = Instant::now();
@@ -809,7 +882,7 @@ impl Protected<'_> {
         let failure = match failure {
             Some(f) => Some(f),
             None => self
-                .post_validate(runner, &before, &check_files, report, log)
+                .post_validate(runner, before, check_files, report, log)
                 .await
                 .err(),
         };
@@ -821,7 +894,7 @@ impl Protected<'_> {
             }
             Some(reason) => {
                 let restored = self
-                    .roll_back(runner, backup_reader, &before, &gaps, report, log)
+                    .roll_back(runner, backup_reader, before, &gaps, report, log)
                     .await;
                 report.status = if restored {
                     "rolled_back".into()
