@@ -465,3 +465,80 @@ mod hidden_delete_is_caught_and_merged_back {
         super::hidden_delete_is_caught_and_merged_back(dbwarden_testkit::Server::Mysql).await;
     }
 }
+
+/// A column rename planned by `plan` (expand + contract), each step applied while the writer
+/// writes: the expand step's sync triggers and the capture's run side by side, the ledger
+/// holds after both, and the renamed column keeps every value (checked row by row).
+async fn planned_rename_applies_under_writes(server: Server) {
+    let db = test_db!(server);
+    let project = Project::new(&db);
+    seed(&db, &project).await;
+    project.write(
+        "../desired.sql",
+        "CREATE TABLE users (id BIGINT PRIMARY KEY, email VARCHAR(100) NOT NULL, score INTEGER, note VARCHAR(100));\n",
+    );
+    let url = db.url_string();
+    project
+        .run(&[
+            "plan",
+            "--to",
+            "desired.sql",
+            "--name",
+            "rename_legacy",
+            "--from",
+            &url,
+            "--dev-url",
+            &url,
+            "--rename",
+            "users.legacy=note",
+        ])
+        .assert_code(0);
+    let mut ledger = Ledger::seeded();
+    for (step, extra) in [
+        ("expand", vec![]),
+        ("contract", vec!["--contract", "--allow-destructive"]),
+    ] {
+        ledger.acknowledged = 0;
+        let writer = Writer::start(&db, ledger).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let mut args = apply_args(&extra);
+        args.extend(["--allow", "rename-column"]);
+        let run = {
+            let project = &project;
+            tokio::task::block_in_place(move || project.run(&args))
+        };
+        ledger = writer.stop().await;
+        assert_eq!(run.json()["status"], "success", "{step}: {run}");
+        let rows = table_rows(db.connect().await.as_mut()).await;
+        assert_ledger_holds(&ledger, &rows, step);
+        assert_eq!(ledger.refused, 0, "{step}: application writes failed");
+    }
+    let mut engine = db.connect().await;
+    for row in engine
+        .query("SELECT id, note FROM users WHERE id <= 3000", &[])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+    {
+        let id = row.first().and_then(Value::as_i64).unwrap_or(-1);
+        assert_eq!(
+            row.get(1).and_then(Value::as_string),
+            Some(format!("old {id}")),
+            "row {id} lost its renamed value"
+        );
+    }
+}
+
+mod planned_rename_applies_under_writes {
+    #[tokio::test(flavor = "multi_thread")]
+    async fn postgres() {
+        super::planned_rename_applies_under_writes(dbwarden_testkit::Server::Postgres).await;
+    }
+    #[tokio::test(flavor = "multi_thread")]
+    async fn mariadb() {
+        super::planned_rename_applies_under_writes(dbwarden_testkit::Server::Mysql).await;
+    }
+    #[tokio::test(flavor = "multi_thread")]
+    async fn sqlite() {
+        super::planned_rename_applies_under_writes(dbwarden_testkit::Server::Sqlite).await;
+    }
+}
