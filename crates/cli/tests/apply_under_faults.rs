@@ -112,9 +112,12 @@ async fn lock_queue_never_blocks_writers_long(server: Server) {
     let _ = stop.send(true);
     let (n, longest) = writes.await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(run.json()["status"], "success", "{run}");
+    eprintln!("longest application write while dbwarden waited (lock timeout {wait}): {longest:?}");
     assert!(n > 20, "the writer hardly wrote");
     assert!(
-        longest <= Duration::from_millis(wait_ms + 500),
+        // The holder keeps the table 5 s: unbounded, writers would wait that long. The margin
+        // over the lock timeout absorbs a loaded CI machine (the figure is printed).
+        longest <= Duration::from_millis(wait_ms + 1000),
         "an application write waited {longest:?} behind dbwarden's ALTER (lock timeout {wait})"
     );
     let timeouts: Vec<serde_json::Value> = project
