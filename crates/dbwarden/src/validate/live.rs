@@ -64,8 +64,8 @@ pub fn row_key(table: &Table) -> Option<Vec<String>> {
 
 impl LiveCapture {
     /// Sweeps capture triggers left by an earlier run that died, then installs capture on each
-    /// table of `watched` that exists in `schema` and has a key. `estimated_rows` sizes the
-    /// groups. `unsafe_keys` names tables whose key columns the migration drops or renames: a
+    /// table of `watched` that exists in `schema` and has a key; the table's size (catalog
+    /// estimate, or a count) sizes its groups. `unsafe_keys` names tables whose key columns the migration drops or renames: a
     /// MySQL trigger naming a dropped column would fail the application's writes, so those
     /// are watched without capture. Each statement runs with a short lock wait (`lock_wait`).
     pub async fn install(
