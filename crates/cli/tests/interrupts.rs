@@ -65,20 +65,42 @@ async fn scratch_left(db: &TestDb, pid: u32) -> Vec<String> {
         .collect()
 }
 
+/// The migrations `migrate_up_interrupted` runs.
+fn write_slow_migrations(project: &Project, server: Server) {
+    for i in 1..=MIGRATIONS {
+        project.migration(
+            &format!("{i:04}_t{i}"),
+            &format!("CREATE TABLE t{i} (id INTEGER);\n{};\n", slow(server)),
+            &format!("DROP TABLE t{i};\n"),
+        );
+    }
+}
+
+/// How long `args` takes here uninterrupted, on a database `prepare` sets up, in
+/// milliseconds: the signal of each trial lands inside that span.
+async fn calibrate(server: Server, args: &[&str], prepare: impl AsyncFn(&TestDb, &Project)) -> u64 {
+    let Some(db) = TestDb::create(server).await else {
+        return 1000;
+    };
+    let project = Project::new(&db);
+    prepare(&db, &project).await;
+    let started = std::time::Instant::now();
+    project.run(args).assert_code(0);
+    u64::try_from(started.elapsed().as_millis()).unwrap_or(1000)
+}
+
 async fn migrate_up_interrupted(server: Server) {
+    let full = calibrate(server, &["migrate", "up"], async |_, project| {
+        write_slow_migrations(project, server);
+    })
+    .await;
     let mut interrupted = 0;
     for trial in 0..trials() {
         let db = test_db!(server);
         let project = Project::new(&db);
-        for i in 1..=MIGRATIONS {
-            project.migration(
-                &format!("{i:04}_t{i}"),
-                &format!("CREATE TABLE t{i} (id INTEGER);\n{};\n", slow(server)),
-                &format!("DROP TABLE t{i};\n"),
-            );
-        }
+        write_slow_migrations(&project, server);
         let child = project.spawn(&["migrate", "up"]);
-        std::thread::sleep(delay(trial, 1200));
+        std::thread::sleep(delay(trial, (full * 3 / 4).max(60)));
         interrupt(&child);
         let run = harness::wait_with_timeout(child, Duration::from_secs(60));
         assert!(run.code == 130 || run.code == 0, "trial {trial}: {run}");
@@ -122,32 +144,45 @@ async fn migrate_up_interrupted(server: Server) {
     );
 }
 
+/// A table with two rows, and a pending migration that updates one and then runs slowly.
+async fn prepare_apply(db: &TestDb, project: &Project, server: Server) {
+    project.migration(
+        "0001_items",
+        "CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(20));\n",
+        "DROP TABLE items;\n",
+    );
+    project.run(&["migrate", "up"]).assert_code(0);
+    Probe::new(db)
+        .await
+        .execute("INSERT INTO items (id, name) VALUES (1, 'a'), (2, 'b')")
+        .await;
+    project.migration(
+        "0002_slow",
+        &format!(
+            "UPDATE items SET name = 'c' WHERE id = 1;\n{0};\n{0};\n{0};\n",
+            slow(server)
+        ),
+        "UPDATE items SET name = 'a' WHERE id = 1;\n",
+    );
+}
+
 async fn apply_interrupted(server: Server) {
+    let full = calibrate(
+        server,
+        &["apply", "--rehearse", "always"],
+        async |db, project| {
+            prepare_apply(db, project, server).await;
+        },
+    )
+    .await;
     let mut interrupted = 0;
     for trial in 0..trials() {
         let db = test_db!(server);
         let project = Project::new(&db);
-        project.migration(
-            "0001_items",
-            "CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(20));\n",
-            "DROP TABLE items;\n",
-        );
-        project.run(&["migrate", "up"]).assert_code(0);
-        Probe::new(&db)
-            .await
-            .execute("INSERT INTO items (id, name) VALUES (1, 'a'), (2, 'b')")
-            .await;
-        project.migration(
-            "0002_slow",
-            &format!(
-                "UPDATE items SET name = 'c' WHERE id = 1;\n{0};\n{0};\n{0};\n",
-                slow(server)
-            ),
-            "UPDATE items SET name = 'a' WHERE id = 1;\n",
-        );
+        prepare_apply(&db, &project, server).await;
         let child = project.spawn(&["apply", "--rehearse", "always"]);
         let pid = child.id();
-        std::thread::sleep(delay(trial + 7, 1000));
+        std::thread::sleep(delay(trial + 7, (full * 3 / 4).max(60)));
         interrupt(&child);
         let run = harness::wait_with_timeout(child, Duration::from_secs(60));
         assert!(run.code == 130 || run.code == 0, "trial {trial}: {run}");

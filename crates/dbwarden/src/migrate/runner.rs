@@ -133,6 +133,11 @@ pub struct Runner {
     lock_held: bool,
     /// Cancelled to interrupt the run (see [`crate::interrupt`]).
     cancel: crate::interrupt::CancellationToken,
+    /// The `running` row of the next migration, to write in the same commit as this one's
+    /// `applied` row (MySQL: one commit fewer per migration; the record reads the same).
+    next_running: Option<HistoryRow>,
+    /// The migration whose `running` row that commit already wrote.
+    registered: Option<u64>,
 }
 
 /// Who is running, for the history table.
@@ -173,6 +178,32 @@ impl Runner {
             hooks: None,
             lock_held: false,
             cancel: crate::interrupt::process_token(),
+            next_running: None,
+            registered: None,
+        }
+    }
+
+    /// The `running` row of `next`, when it runs statement by statement after a migration that
+    /// does too (MySQL): written with the previous migration's `applied` row. It then says what
+    /// it would say right after its own insert: running, nothing done.
+    fn early_running_row(&self, next: Option<&Migration>) -> Option<HistoryRow> {
+        let next = next.filter(|n| {
+            self.dialect() == Dialect::Mysql && !self.transactional(&n.up) && !self.in_parts(&n.up)
+        })?;
+        let total = next.up.statements().len() as u64;
+        let mut row = self.history_row(next, RowStatus::Running, 0, total, 0);
+        row.progress_checksum = Some(ProgressHasher::new(self.dialect()).checksum());
+        Some(row)
+    }
+
+    /// Removes a `running` row written early for a migration that will not start now.
+    async fn forget_registered(&mut self, history: &History) {
+        if let Some(version) = self.registered.take()
+            && let Err(e) = history.delete(self.engine.as_mut(), version).await
+        {
+            tracing::warn!(
+                "could not remove the history row of {version}, which never started: {e}"
+            );
         }
     }
 
@@ -719,24 +750,34 @@ impl Runner {
         if pending.is_empty() && applied.is_empty() {
             (self.progress)(Progress::UpToDate);
         }
-        for m in &pending {
+        for (index, m) in pending.iter().enumerate() {
             if self.interrupted() {
+                self.forget_registered(&history).await;
                 return Err(self.interrupt_error(&applied, None, Direction::Up));
             }
             let one = if self.transactional(&m.up) && !self.in_parts(&m.up) {
                 self.run_in_transaction(m, Direction::Up, &applied).await
             } else {
-                self.run_statement_by_statement(m, Direction::Up, None, &applied)
-                    .await
+                self.next_running = self.early_running_row(pending.get(index + 1));
+                let one = self
+                    .run_statement_by_statement(m, Direction::Up, None, &applied)
+                    .await;
+                self.next_running = None;
+                one
             };
             match one {
                 Ok(one) => applied.push(one),
                 Err(e) if self.interrupted() => {
+                    self.forget_registered(&history).await;
                     return Err(self.interrupt_error(&applied, Some(e), Direction::Up));
                 }
-                Err(e) => return Err(e),
+                Err(e) => {
+                    self.forget_registered(&history).await;
+                    return Err(e);
+                }
             }
         }
+        self.registered = None;
         Ok(UpReport {
             database: self.dialect().name().into(),
             target: self.target.clone(),
@@ -1164,9 +1205,12 @@ impl Runner {
                 }
             };
         if direction == Direction::Up && resume_from.is_none() {
-            let mut row = self.history_row(m, running, 0, total, 0);
-            row.progress_checksum = Some(hasher.checksum());
-            history.insert(self.engine.as_mut(), &row).await?;
+            // Written already with the previous migration's last record, or now.
+            if self.registered.take() != Some(m.version) {
+                let mut row = self.history_row(m, running, 0, total, 0);
+                row.progress_checksum = Some(hasher.checksum());
+                history.insert(self.engine.as_mut(), &row).await?;
+            }
         } else {
             if direction == Direction::Up {
                 // The file may have been fixed since the failure: record what is being applied.
@@ -1235,6 +1279,15 @@ impl Runner {
                             running
                         };
                         let update = progress(status, i + 1, hasher.checksum(), None, started);
+                        // The next migration's `running` row shares this last commit.
+                        let carry = (status == RowStatus::Applied)
+                            .then(|| self.next_running.take())
+                            .flatten();
+                        let opened = carry.is_some() && !in_transaction;
+                        if opened {
+                            self.engine.begin().await?;
+                        }
+                        let in_transaction = in_transaction || opened;
                         let recorded = match (segmented, self.hooks.clone()) {
                             (true, Some(hooks)) => hooks
                                 .before_commit(self.engine.as_mut())
@@ -1250,6 +1303,10 @@ impl Runner {
                             }
                             Err(e) => Err(e),
                         };
+                        let recorded = match (recorded, &carry) {
+                            (Ok(()), Some(row)) => history.insert(self.engine.as_mut(), row).await,
+                            (other, _) => other,
+                        };
                         let recorded = match recorded {
                             Ok(()) if in_transaction => {
                                 self.engine.commit().await.map_err(MigrateError::from)
@@ -1263,6 +1320,7 @@ impl Runner {
                             }
                             return Err(e);
                         }
+                        self.registered = carry.map(|row| row.version);
                         if segmented {
                             part = (i + 1, hasher.clone(), rows_affected, 0, Instant::now());
                         }
