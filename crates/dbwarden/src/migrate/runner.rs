@@ -1385,6 +1385,17 @@ impl Runner {
             } else {
                 (i, hasher.checksum())
             };
+            // Interrupted before anything of it ran: it never started, so it leaves no row
+            // (the database is as before it, and a plain `up` runs it later).
+            if self.interrupted()
+                && done == 0
+                && direction == Direction::Up
+                && resume_from.is_none()
+            {
+                history.delete(self.engine.as_mut(), m.version).await?;
+                self.event(failed_event, json!({"version": m.version_text, "name": m.name, "statement": i + 1, "statements_done": 0, "status": "not_started", "error": err.to_string(), "duration_ms": millis(started.elapsed())}));
+                return Err(err);
+            }
             history
                 .update_progress(
                     self.engine.as_mut(),
