@@ -46,23 +46,8 @@ fn interrupt(child: &std::process::Child) {
         .status();
 }
 
-/// Names of scratch databases a run with process id `pid` made, still on the server.
 async fn scratch_left(db: &TestDb, pid: u32) -> Vec<String> {
-    let sql = match db.server {
-        Server::Postgres => "SELECT datname::text FROM pg_database WHERE datname LIKE 'dbw\\_%'",
-        Server::Mysql => {
-            "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'dbw\\_%'"
-        }
-        Server::Sqlite => return Vec::new(),
-    };
-    let mut probe = Probe::new(db).await;
-    probe
-        .query(sql)
-        .await
-        .into_iter()
-        .filter_map(|r| r.into_iter().next().and_then(|v| v.as_string()))
-        .filter(|name| name.contains(&format!("_{pid}_")))
-        .collect()
+    Probe::new(db).await.scratch_databases_of(pid).await
 }
 
 /// The migrations `migrate_up_interrupted` runs.

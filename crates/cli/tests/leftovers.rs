@@ -9,20 +9,8 @@ use dbwarden_testkit::{Server, TestDb, test_db};
 use harness::{Probe, Project};
 use std::time::{Duration, Instant};
 
-/// Scratch databases made by process `pid`.
 async fn scratch_of(db: &TestDb, pid: u32) -> Vec<String> {
-    let sql = match db.server {
-        Server::Postgres => "SELECT datname::text FROM pg_database WHERE datname LIKE 'dbw\\_%'",
-        _ => "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'dbw\\_%'",
-    };
-    Probe::new(db)
-        .await
-        .query(sql)
-        .await
-        .into_iter()
-        .filter_map(|r| r.into_iter().next().and_then(|v| v.as_string()))
-        .filter(|name| name.contains(&format!("_{pid}_")))
-        .collect()
+    Probe::new(db).await.scratch_databases_of(pid).await
 }
 
 async fn seed(db: &TestDb, project: &Project) {

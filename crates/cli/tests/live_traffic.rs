@@ -137,6 +137,21 @@ async fn seed(db: &TestDb, project: &Project) {
     }
 }
 
+/// Runs dbwarden with `args` in `project` while a writer writes, from `ledger` on; returns how
+/// the run ended and the writer's ledger afterwards.
+async fn run_under_writes(
+    db: &TestDb,
+    project: &Project,
+    ledger: Ledger,
+    args: &[&str],
+) -> (harness::Outcome, Ledger) {
+    let writer = Writer::start(db, ledger).await;
+    // Let the writer get going before the migration starts.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let run = tokio::task::block_in_place(|| project.run(args));
+    (run, writer.stop().await)
+}
+
 /// The rows of `users` as the database holds them.
 async fn table_rows(engine: &mut dyn Engine) -> BTreeMap<i64, (String, i64)> {
     engine
@@ -240,15 +255,9 @@ async fn every_change_applies_under_writes(server: Server) {
         let label = format!("{:04}_{name}", i + 2);
         project.migration(&label, &up, &down);
         ledger.acknowledged = 0;
-        let writer = Writer::start(&db, ledger).await;
-        // Let the writer get going before the migration starts.
-        tokio::time::sleep(Duration::from_millis(300)).await;
         let args = apply_args(&extra);
-        let run = {
-            let project = &project;
-            tokio::task::block_in_place(move || project.run(&args))
-        };
-        ledger = writer.stop().await;
+        let (run, after) = run_under_writes(&db, &project, ledger, &args).await;
+        ledger = after;
         let report = run.json();
         assert_eq!(report["status"], "success", "{name}: {run}");
         assert_eq!(
@@ -320,18 +329,12 @@ async fn lossy_migration_is_caught_under_writes(server: Server) {
         ),
         "-- no way back but the backup\nSELECT 1;\n",
     );
-    let writer = Writer::start(&db, Ledger::seeded()).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
     let args = apply_args(&["--allow-destructive"]);
-    let run = {
-        let project = &project;
-        tokio::task::block_in_place(move || project.run(&args))
-    };
+    let (run, _) = run_under_writes(&db, &project, Ledger::seeded(), &args).await;
     // A copy-and-swap without sync also loses the writes made while it copied (they went to
     // the old table); no rollback can bring those back without their row images, so only the
     // rows the migration itself dropped are checked here. `hidden_delete_...` checks the
     // writer's ledger where the table keeps its capture.
-    let _ = writer.stop().await;
     if server == Server::Mysql {
         // MySQL renames outside a transaction: writes to the new table before dbwarden put its
         // capture back were not recorded, so the merge only puts missing rows back and cannot
@@ -389,14 +392,8 @@ async fn hidden_delete_is_caught_and_merged_back(server: Server) {
         }
     };
     project.migration("0002_hidden_delete", hidden, "SELECT 1;\n");
-    let writer = Writer::start(&db, Ledger::seeded()).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
     let args = apply_args(&[]);
-    let run = {
-        let project = &project;
-        tokio::task::block_in_place(move || project.run(&args))
-    };
-    let ledger = writer.stop().await;
+    let (run, ledger) = run_under_writes(&db, &project, Ledger::seeded(), &args).await;
     assert_caught_and_put_back(&db, &run, Some(&ledger), "hidden delete").await;
 }
 
@@ -422,14 +419,8 @@ async fn dropped_column_comes_back_in_every_row(server: Server) {
         "0002_drop_legacy.check.sql",
         "-- dbwarden:post\nSELECT count(*) = 0 FROM users;\n",
     );
-    let writer = Writer::start(&db, Ledger::seeded()).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
     let args = apply_args(&["--allow-destructive"]);
-    let run = {
-        let project = &project;
-        tokio::task::block_in_place(move || project.run(&args))
-    };
-    let ledger = writer.stop().await;
+    let (run, ledger) = run_under_writes(&db, &project, Ledger::seeded(), &args).await;
     assert_eq!(run.json()["status"], "rolled_back", "{run}");
     let mut engine = db.connect().await;
     let rows = table_rows(engine.as_mut()).await;
@@ -499,15 +490,10 @@ async fn planned_rename_applies_under_writes(server: Server) {
         ("contract", vec!["--contract", "--allow-destructive"]),
     ] {
         ledger.acknowledged = 0;
-        let writer = Writer::start(&db, ledger).await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
         let mut args = apply_args(&extra);
         args.extend(["--allow", "rename-column"]);
-        let run = {
-            let project = &project;
-            tokio::task::block_in_place(move || project.run(&args))
-        };
-        ledger = writer.stop().await;
+        let (run, after) = run_under_writes(&db, &project, ledger, &args).await;
+        ledger = after;
         assert_eq!(run.json()["status"], "success", "{step}: {run}");
         let rows = table_rows(db.connect().await.as_mut()).await;
         assert_ledger_holds(&ledger, &rows, step);

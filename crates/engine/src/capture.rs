@@ -102,12 +102,7 @@ fn bucket_of_sql(dialect: Dialect, text: &str, bucketing: &Bucketing) -> String 
 
 /// The group of a key's text, computed here (SQLite, where the fingerprint runs in-process).
 pub fn bucket_of_text(text: &[u8], bucketing: &Bucketing) -> u32 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in text {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    u32::try_from(hash & bucketing.mask()).unwrap_or(0)
+    u32::try_from(crate::stable_hash_bytes(text) & bucketing.mask()).unwrap_or(0)
 }
 
 /// A short, stable suffix that names one table's triggers.

@@ -221,11 +221,17 @@ pub async fn connect(url: &ConnectionUrl) -> Result<Box<dyn Engine>, EngineError
     }
 }
 
-/// A stable 64-bit hash (FNV-1a) of a lock name, so every runner derives the same key.
-pub(crate) fn stable_hash(text: &str) -> u64 {
+/// A stable 64-bit hash (FNV-1a) of `text`: the same on every build and platform, so every
+/// runner derives the same lock key, trigger name or group.
+pub fn stable_hash(text: &str) -> u64 {
+    stable_hash_bytes(text.as_bytes())
+}
+
+/// [`stable_hash`] of bytes.
+pub fn stable_hash_bytes(bytes: &[u8]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        hash ^= u64::from(b);
+    for b in bytes {
+        hash ^= u64::from(*b);
         hash = hash.wrapping_mul(0x0100_0000_01b3);
     }
     hash
@@ -234,7 +240,7 @@ pub(crate) fn stable_hash(text: &str) -> u64 {
 /// Whether a statement's reported row count means rows changed: only for data-changing
 /// statements. For DDL and queries the drivers report other numbers (rows returned, or a
 /// stale count from the previous statement on SQLite), which are not rows affected.
-pub(crate) fn changes_rows(sql: &str) -> bool {
+pub fn changes_rows(sql: &str) -> bool {
     let first = sql
         .split(|c: char| !c.is_ascii_alphabetic())
         .find(|w| !w.is_empty())

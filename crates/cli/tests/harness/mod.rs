@@ -403,6 +403,26 @@ impl Probe {
         self.history().await.iter().map(|h| h.version).collect()
     }
 
+    /// The scratch databases on the server that process `pid` made (read from the server's
+    /// own catalog; SQLite keeps them in memory, so none).
+    pub async fn scratch_databases_of(&mut self, pid: u32) -> Vec<String> {
+        let sql = match self.server {
+            Server::Postgres => {
+                "SELECT datname::text FROM pg_database WHERE datname LIKE 'dbw\\_%'"
+            }
+            Server::Mysql => {
+                "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'dbw\\_%'"
+            }
+            Server::Sqlite => return Vec::new(),
+        };
+        self.query(sql)
+            .await
+            .into_iter()
+            .filter_map(|r| r.into_iter().next().and_then(|v| v.as_string()))
+            .filter(|name| name.contains(&format!("_{pid}_")))
+            .collect()
+    }
+
     /// How many rows `table` has.
     pub async fn count(&mut self, table: &str) -> i64 {
         self.scalar(&format!("SELECT COUNT(*) FROM {table}")).await

@@ -176,11 +176,7 @@ fn merge_sql<'a>(
 
 /// The staging table's name for `table`.
 fn staging_name(table: &QualifiedName) -> QualifiedName {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in table.to_string().bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
+    let hash = dbwarden_engine::stable_hash(&table.to_string());
     // Temporary, so it is this session's alone, is never replicated or published, and goes
     // with the connection if the run dies; a temporary table takes no schema.
     QualifiedName::bare(format!("dbwarden_stage_{hash:016x}"))

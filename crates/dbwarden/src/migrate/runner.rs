@@ -816,6 +816,30 @@ impl Runner {
         }
     }
 
+    /// After a lock wait ran out on `statement` (1-based index, line) in try `tries`: lists
+    /// the blockers, terminates the idle ones when asked to (`--kill-blockers-after`, and only
+    /// if another try follows), and logs `LOCK_TIMEOUT`. Returns the blockers.
+    async fn lock_wait_ran_out(
+        &mut self,
+        m: &Migration,
+        (statement, line): (usize, usize),
+        tries: u32,
+        retry: bool,
+    ) -> Vec<crate::locks::Blocker> {
+        let policy = self.options.lock_policy.clone();
+        let blockers = crate::locks::blockers(self.engine.as_mut(), policy.wait).await;
+        let terminated = if retry {
+            policy.end_blockers(self.engine.as_mut(), &blockers).await
+        } else {
+            Vec::new()
+        };
+        self.event(
+            EventType::LockTimeout,
+            json!({"version": m.version_text, "name": m.name, "statement": statement, "line": line, "try": tries, "tries": policy.tries, "wait_ms": millis(policy.wait), "blockers": blockers, "terminated": terminated, "retry": retry}),
+        );
+        blockers
+    }
+
     /// A statement whose lock wait ran out, once (the caller decides about trying again).
     fn lock_wait_failure(
         m: &Migration,
@@ -863,17 +887,10 @@ impl Runner {
             tries += 1;
             match crate::interrupt::execute(self.engine.as_mut(), &stmt.sql, &cancel).await {
                 Err(e) if crate::locks::is_lock_timeout(dialect, &e) => {
-                    let blockers = crate::locks::blockers(self.engine.as_mut(), policy.wait).await;
                     let retry = policy.may_retry(tries, started);
-                    let terminated = if retry {
-                        policy.end_blockers(self.engine.as_mut(), &blockers).await
-                    } else {
-                        Vec::new()
-                    };
-                    self.event(
-                        EventType::LockTimeout,
-                        json!({"version": m.version_text, "name": m.name, "statement": index + 1, "line": stmt.line, "try": tries, "tries": policy.tries, "wait_ms": millis(policy.wait), "blockers": blockers, "terminated": terminated, "retry": retry}),
-                    );
+                    let blockers = self
+                        .lock_wait_ran_out(m, (index + 1, stmt.line), tries, retry)
+                        .await;
                     if !retry {
                         break Err(Err(MigrateError::LockWaitExhausted {
                             migration: m.label(),
@@ -947,17 +964,11 @@ impl Runner {
                     transactional,
                     ..
                 }) => {
-                    let blockers = crate::locks::blockers(self.engine.as_mut(), policy.wait).await;
+                    let retry = policy.may_retry(tries, started);
+                    let blockers = self
+                        .lock_wait_ran_out(m, (statement, line), tries, retry)
+                        .await;
                     let described = crate::locks::describe(&blockers);
-                    let terminated = if policy.may_retry(tries, started) {
-                        policy.end_blockers(self.engine.as_mut(), &blockers).await
-                    } else {
-                        Vec::new()
-                    };
-                    self.event(
-                        EventType::LockTimeout,
-                        json!({"version": m.version_text, "name": m.name, "statement": statement, "line": line, "try": tries, "tries": policy.tries, "wait_ms": millis(policy.wait), "blockers": blockers, "terminated": terminated, "retry": policy.may_retry(tries, started)}),
-                    );
                     if !policy.may_retry(tries, started) {
                         return Err(MigrateError::LockWaitExhausted {
                             migration,
@@ -1331,17 +1342,10 @@ impl Runner {
                 Err(Ok(e)) if segmented && crate::locks::is_lock_timeout(dialect, &e) => {
                     let _ = self.engine.rollback().await;
                     part.3 += 1;
-                    let blockers = crate::locks::blockers(self.engine.as_mut(), policy.wait).await;
                     let retry = policy.may_retry(part.3, part.4);
-                    let terminated = if retry {
-                        policy.end_blockers(self.engine.as_mut(), &blockers).await
-                    } else {
-                        Vec::new()
-                    };
-                    self.event(
-                        EventType::LockTimeout,
-                        json!({"version": m.version_text, "name": m.name, "statement": i + 1, "line": stmt.line, "try": part.3, "tries": policy.tries, "wait_ms": millis(policy.wait), "blockers": blockers, "terminated": terminated, "retry": retry}),
-                    );
+                    let blockers = self
+                        .lock_wait_ran_out(m, (i + 1, stmt.line), part.3, retry)
+                        .await;
                     if retry {
                         tokio::time::sleep(policy.backoff(part.3)).await;
                         (i, hasher, rows_affected) = (part.0, part.1.clone(), part.2);
@@ -1900,13 +1904,7 @@ async fn copy_schema(
 
 /// Whether a statement only changes rows (so it can share a transaction on MySQL).
 fn is_data_statement(stmt: &Statement) -> bool {
-    let first = stmt
-        .sql
-        .split(|c: char| !c.is_ascii_alphabetic())
-        .find(|w| !w.is_empty())
-        .unwrap_or("")
-        .to_ascii_uppercase();
-    matches!(first.as_str(), "INSERT" | "UPDATE" | "DELETE" | "REPLACE")
+    dbwarden_engine::changes_rows(&stmt.sql)
 }
 
 /// Rows per table a scratch dry run copies.
