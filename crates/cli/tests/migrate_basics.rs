@@ -34,7 +34,8 @@ on_every_engine!(
     drift_and_rehash,
     out_of_order,
     baseline,
-    newer_history_format
+    newer_history_format,
+    down_undoes_one_run_newest_first
 );
 
 /// new → up → status → down --steps 1 → up → down --to 0 → up --to, and the event log.
@@ -316,4 +317,40 @@ async fn newer_history_format(server: Server) {
         .assert_stderr_mentions(&["newer dbwarden", "99"]);
     assert!(!probe.has_table("posts").await);
     assert_eq!(probe.history_versions().await, [1]);
+}
+
+/// Migrations applied in one run are rolled back newest first, one step at a time. (On MySQL
+/// the next migration's `running` row is written with the previous one's last commit; it was
+/// once stamped before the previous one started, so `down` picked the older one.)
+async fn down_undoes_one_run_newest_first(server: Server) {
+    let db = test_db!(server);
+    let mut probe = Probe::new(&db).await;
+    let project = Project::new(&db);
+    let count = 6;
+    for v in 1..=count {
+        project.migration(
+            &format!("{v:04}_table_{v}"),
+            &format!("CREATE TABLE t{v} (id INTEGER NOT NULL PRIMARY KEY);\n"),
+            &format!("DROP TABLE t{v};\n"),
+        );
+    }
+    project.run(&["migrate", "up"]).assert_code(0);
+    let stamps: Vec<String> = probe
+        .query("SELECT applied_at FROM dbwarden_migrations ORDER BY version")
+        .await
+        .into_iter()
+        .filter_map(|r| r.into_iter().next().and_then(|v| v.as_string()))
+        .collect();
+    assert_eq!(stamps.len(), count, "{stamps:?}");
+    assert!(
+        stamps.windows(2).all(|w| w[0] <= w[1]),
+        "applied times go back: {stamps:?}"
+    );
+    for v in (1..=count as i64).rev() {
+        project
+            .run(&["migrate", "down", "--steps", "1"])
+            .assert_code(0);
+        let left: Vec<i64> = (1..v).collect();
+        assert_eq!(probe.history_versions().await, left);
+    }
 }

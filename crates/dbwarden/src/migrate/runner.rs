@@ -1315,7 +1315,15 @@ impl Runner {
                             Err(e) => Err(e),
                         };
                         let recorded = match (recorded, &carry) {
-                            (Ok(()), Some(row)) => history.insert(self.engine.as_mut(), row).await,
+                            (Ok(()), Some(row)) => {
+                                // Stamped now, after this migration's own row: `down` orders
+                                // by applied time, and the next one was applied after this.
+                                let row = HistoryRow {
+                                    applied_at: now_iso(),
+                                    ..row.clone()
+                                };
+                                history.insert(self.engine.as_mut(), &row).await
+                            }
                             (other, _) => other,
                         };
                         let recorded = match recorded {
