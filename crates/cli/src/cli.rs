@@ -41,6 +41,14 @@ pub struct GlobalArgs {
     /// More logging on stderr (-v, -vv).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// inspect, diff, plan: keep other migration tools' history tables (`_sqlx_migrations`,
+    /// `schema_migrations`, ...), which are otherwise left out of the schema.
+    #[arg(long, global = true)]
+    pub include_tool_tables: bool,
+    /// inspect, diff, plan: fail when the database holds objects dbwarden does not manage
+    /// (policies, materialized views, ...) instead of warning about them.
+    #[arg(long, global = true)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Subcommand)]

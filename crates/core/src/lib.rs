@@ -5,6 +5,7 @@
 //! memory. Engines (in `dbwarden-engine`) fill the model by introspection; renderers turn it back
 //! into SQL that the same engine accepts.
 
+pub mod bookkeeping;
 pub mod dialect;
 pub mod diff;
 pub mod model;

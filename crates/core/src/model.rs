@@ -33,6 +33,20 @@ pub struct Schema {
     /// Views.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub views: Vec<View>,
+    /// Extensions (PostgreSQL `CREATE EXTENSION`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub extensions: Vec<Extension>,
+    /// Functions and procedures (PostgreSQL, MySQL/MariaDB).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routines: Vec<Routine>,
+    /// Triggers on tables and views.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub triggers: Vec<Trigger>,
+    /// Objects the database holds that the model does not manage (or leaves out on purpose,
+    /// such as another tool's history table): listed so that nothing is silently ignored.
+    /// Never compared by `diff`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmanaged: Vec<UnmanagedObject>,
 }
 
 impl Schema {
@@ -45,6 +59,10 @@ impl Schema {
             sequences: Vec::new(),
             tables: Vec::new(),
             views: Vec::new(),
+            extensions: Vec::new(),
+            routines: Vec::new(),
+            triggers: Vec::new(),
+            unmanaged: Vec::new(),
         }
     }
 
@@ -61,6 +79,13 @@ impl Schema {
         self.sequences.sort_by(|a, b| a.name.cmp(&b.name));
         self.tables.sort_by(|a, b| a.name.cmp(&b.name));
         self.views.sort_by(|a, b| a.name.cmp(&b.name));
+        self.extensions.sort_by(|a, b| a.name.cmp(&b.name));
+        self.routines
+            .sort_by(|a, b| (&a.name, &a.arguments).cmp(&(&b.name, &b.arguments)));
+        self.triggers
+            .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
+        self.unmanaged
+            .sort_by(|a, b| (&a.kind, &a.name).cmp(&(&b.kind, &b.name)));
         for table in &mut self.tables {
             table
                 .uniques
@@ -75,6 +100,17 @@ impl Schema {
         }
     }
 
+    /// Every unmanaged object of `schemas`, once each, in the model's order.
+    pub fn unmanaged_of(schemas: &[&Schema]) -> Vec<UnmanagedObject> {
+        let mut all: Vec<UnmanagedObject> = schemas
+            .iter()
+            .flat_map(|s| s.unmanaged.iter().cloned())
+            .collect();
+        all.sort_by(|a, b| (&a.kind, &a.name).cmp(&(&b.kind, &b.name)));
+        all.dedup();
+        all
+    }
+
     /// Number of objects of every kind, for summaries.
     pub fn counts(&self) -> ObjectCounts {
         ObjectCounts {
@@ -85,6 +121,9 @@ impl Schema {
             views: self.views.len(),
             sequences: self.sequences.len(),
             enums: self.enums.len(),
+            extensions: self.extensions.len(),
+            routines: self.routines.len(),
+            triggers: self.triggers.len(),
         }
     }
 }
@@ -106,6 +145,15 @@ pub struct ObjectCounts {
     pub sequences: usize,
     /// Enum types.
     pub enums: usize,
+    /// Extensions.
+    #[serde(default)]
+    pub extensions: usize,
+    /// Functions and procedures.
+    #[serde(default)]
+    pub routines: usize,
+    /// Triggers.
+    #[serde(default)]
+    pub triggers: usize,
 }
 
 /// A name inside an optional namespace (`public.users`, or just `users` on MySQL and SQLite).
@@ -464,4 +512,106 @@ pub struct View {
     /// View comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+}
+
+/// A PostgreSQL extension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    /// Its name (`pg_trgm`).
+    pub name: String,
+    /// The schema its objects live in.
+    pub schema: String,
+    /// The installed version. Rendered DDL leaves it out (a new database gets the server's
+    /// default, as after `pg_dump`); `diff` updates to it when both sides name one.
+    pub version: String,
+}
+
+/// Whether a routine is a function or a procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoutineKind {
+    /// `CREATE FUNCTION`.
+    Function,
+    /// `CREATE PROCEDURE`.
+    Procedure,
+}
+
+impl RoutineKind {
+    /// The SQL keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RoutineKind::Function => "FUNCTION",
+            RoutineKind::Procedure => "PROCEDURE",
+        }
+    }
+}
+
+/// A function or procedure.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Routine {
+    /// Its name.
+    pub name: QualifiedName,
+    /// Function or procedure.
+    pub kind: RoutineKind,
+    /// The argument types that identify it among overloads, as the engine prints them
+    /// (`a integer, b text`; PostgreSQL). Empty on MySQL, which has no overloads.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub arguments: String,
+    /// The result type as the engine prints it (`trigger`, `SETOF public.users`); none for a
+    /// procedure. A change of it cannot be made with `CREATE OR REPLACE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returns: Option<String>,
+    /// The body's language (`plpgsql`, `sql`, `SQL` on MySQL).
+    pub language: String,
+    /// The complete `CREATE` statement as the engine prints it (`pg_get_functiondef`; MySQL's
+    /// `SHOW CREATE` without its `DEFINER` clause), compared as text.
+    pub definition: String,
+    /// `COMMENT ON FUNCTION`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+impl Routine {
+    /// The name with its argument types, as `DROP FUNCTION` and `COMMENT ON` want it.
+    pub fn signature(&self, dialect: Dialect) -> String {
+        match dialect {
+            Dialect::Postgres => format!("{}({})", self.name.quoted(dialect), self.arguments),
+            _ => self.name.quoted(dialect),
+        }
+    }
+}
+
+/// A trigger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trigger {
+    /// Its name (unique per table on PostgreSQL, per database on MySQL and SQLite).
+    pub name: String,
+    /// The table or view it fires on.
+    pub table: QualifiedName,
+    /// The complete `CREATE TRIGGER` statement as the engine prints it (`pg_get_triggerdef`;
+    /// MySQL's `SHOW CREATE TRIGGER` without `DEFINER`; SQLite's stored text).
+    pub definition: String,
+    /// The function it executes (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub function: Option<QualifiedName>,
+    /// PostgreSQL's firing state when not the default `ENABLE` (`DISABLE`, `ENABLE REPLICA`,
+    /// `ENABLE ALWAYS`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    /// `COMMENT ON TRIGGER`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// An object the model does not manage, reported instead of ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnmanagedObject {
+    /// What it is (`policy`, `materialized view`, `table`, ...).
+    pub kind: String,
+    /// Its name, qualified as the engine shows it.
+    pub name: String,
+    /// The migration tool whose bookkeeping it is, when it was left out for that reason
+    /// rather than because the model cannot hold it (see [`crate::bookkeeping`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tool: Option<String>,
 }

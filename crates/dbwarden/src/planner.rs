@@ -41,6 +41,8 @@ pub struct PlanOptions {
     /// [`plan_migration`] reads it from `--from` when that is a database, else from the dev
     /// database.
     pub server: Option<TargetVersion>,
+    /// What of the two schemas is compared (other tools' bookkeeping is left out by default).
+    pub load: crate::schema_source::LoadOptions,
 }
 
 impl Default for PlanOptions {
@@ -49,6 +51,7 @@ impl Default for PlanOptions {
             expand_contract: true,
             allow_destructive: false,
             server: None,
+            load: Default::default(),
         }
     }
 }
@@ -60,6 +63,10 @@ pub struct PlannedMigration {
     pub migrations: Vec<WrittenMigration>,
     /// One line per change from the current to the desired schema, with its classification.
     pub changes: Vec<String>,
+    /// What either schema holds that was not compared (see
+    /// [`dbwarden_core::UnmanagedObject`]), once each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmanaged: Vec<dbwarden_core::UnmanagedObject>,
 }
 
 /// One migration `plan` wrote.
@@ -130,7 +137,7 @@ pub async fn plan_migration(
             (None, None) => None,
         }
     };
-    let (schemas, release) = tokio::join!(load_schemas(from, to, dev), release);
+    let (schemas, release) = tokio::join!(load_schemas(from, to, dev, &options.load), release);
     let (from_schema, to_schema) = schemas?;
     let dialect = to_schema.dialect;
     // A release of another engine (a dev URL of the wrong kind) says nothing about this one.
@@ -139,6 +146,7 @@ pub async fn plan_migration(
     let mut planned = PlannedMigration {
         migrations: Vec::new(),
         changes: describe(&forward, dialect, options.server).lines,
+        unmanaged: dbwarden_core::Schema::unmanaged_of(&[&from_schema, &to_schema]),
     };
     if forward.is_empty() {
         return Ok(planned);

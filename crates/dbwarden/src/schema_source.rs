@@ -139,9 +139,30 @@ pub enum SourceError {
     Migrations(#[from] crate::migrate::MigrateError),
 }
 
+/// What [`load_schema`] keeps of what it reads.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// Keep other migration tools' bookkeeping tables (`_sqlx_migrations`, ...), which are
+    /// otherwise set aside as unmanaged objects ([`dbwarden_core::bookkeeping`]).
+    pub include_tool_tables: bool,
+}
+
 /// Reads the schema of `source`. SQL sources are applied to a scratch database created through
-/// `dev` (a URL of the server to use; SQLite uses memory).
+/// `dev` (a URL of the server to use; SQLite uses memory). Other tools' bookkeeping is set
+/// aside unless `options` keep it.
 pub async fn load_schema(
+    source: &SchemaSource,
+    dev: Option<&ConnectionUrl>,
+    options: &LoadOptions,
+) -> Result<Schema, SourceError> {
+    let mut schema = read_schema(source, dev).await?;
+    if !options.include_tool_tables {
+        dbwarden_core::bookkeeping::set_aside(&mut schema);
+    }
+    Ok(schema)
+}
+
+async fn read_schema(
     source: &SchemaSource,
     dev: Option<&ConnectionUrl>,
 ) -> Result<Schema, SourceError> {
@@ -181,13 +202,17 @@ pub async fn load_schemas(
     from: &SchemaSource,
     to: &SchemaSource,
     dev: Option<&ConnectionUrl>,
+    options: &LoadOptions,
 ) -> Result<(Schema, Schema), SourceError> {
     if from.needs_scratch() && to.needs_scratch() {
-        let from_schema = load_schema(from, dev).await?;
-        let to_schema = load_schema(to, dev).await?;
+        let from_schema = load_schema(from, dev, options).await?;
+        let to_schema = load_schema(to, dev, options).await?;
         return Ok((from_schema, to_schema));
     }
-    let (from_schema, to_schema) = tokio::join!(load_schema(from, dev), load_schema(to, dev));
+    let (from_schema, to_schema) = tokio::join!(
+        load_schema(from, dev, options),
+        load_schema(to, dev, options)
+    );
     Ok((from_schema?, to_schema?))
 }
 

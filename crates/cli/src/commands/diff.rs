@@ -104,8 +104,14 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
             _ => None,
         }
     };
-    let (schemas, live) = tokio::join!(load_schemas(&from, &to, dev.as_ref()), live);
+    let load = super::load_options(global);
+    let (schemas, live) = tokio::join!(
+        load_schemas(&from, &to, dev.as_ref(), &load),
+        live
+    );
     let (from_schema, to_schema) = schemas.map_err(source_failure)?;
+    let unmanaged = dbwarden::core::Schema::unmanaged_of(&[&from_schema, &to_schema]);
+    super::report_unmanaged(global, &unmanaged)?;
     let dialect = to_schema.dialect;
     let result = diff(&from_schema, &to_schema, &hints);
     let facts = match live {
@@ -148,6 +154,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
             "changes": classified,
             "rename_suspects": result.rename_suspects,
             "unused_hints": result.unused_hints,
+            "unmanaged": unmanaged,
         }));
         return Ok(exit);
     }
@@ -159,8 +166,12 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
             .version
             .map_or_else(|| dialect.name().to_string(), |v| v.to_string())
     ));
-    if result.is_empty() {
+    if result.is_empty() && unmanaged.iter().all(|o| o.tool.is_some()) {
         println_safe("no differences");
+    } else if result.is_empty() {
+        println_safe(
+            "no differences in the objects dbwarden manages (the objects warned about were not compared)",
+        );
     }
     // Grouped by table, in the order they would run.
     let mut groups: Vec<(String, Vec<&ClassifiedChange>)> = Vec::new();

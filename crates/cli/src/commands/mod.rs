@@ -127,6 +127,51 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
     }
 }
 
+/// What `inspect`, `diff` and `plan` keep of a schema they read (see `--include-tool-tables`).
+pub fn load_options(global: &GlobalArgs) -> dbwarden::schema_source::LoadOptions {
+    dbwarden::schema_source::LoadOptions {
+        include_tool_tables: global.include_tool_tables,
+    }
+}
+
+/// Says on stderr what was read but not compared: objects of kinds the model does not manage
+/// (an error with `--strict`), and other tools' bookkeeping left out on purpose.
+pub fn report_unmanaged(
+    global: &GlobalArgs,
+    objects: &[dbwarden::core::UnmanagedObject],
+) -> Result<(), Failure> {
+    let (tools, unknown): (Vec<_>, Vec<_>) = objects.iter().partition(|o| o.tool.is_some());
+    for o in &tools {
+        eprintln!(
+            "note: left out {} {} (kept by {}; --include-tool-tables compares it)",
+            o.kind,
+            o.name,
+            o.tool.as_deref().unwrap_or_default()
+        );
+    }
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let listed: Vec<String> = unknown
+        .iter()
+        .map(|o| format!("{} {}", o.kind, o.name))
+        .collect();
+    let message = format!(
+        "{} object(s) of kinds dbwarden does not manage yet were not compared: {}",
+        unknown.len(),
+        listed.join(", ")
+    );
+    if global.strict {
+        return Err(Failure::new(
+            Exit::Refused,
+            "unmanaged_objects",
+            format!("{message} (--strict); manage them outside dbwarden, or drop --strict"),
+        ));
+    }
+    eprintln!("warning: {message}");
+    Ok(())
+}
+
 /// Resolves the URL and connects.
 pub async fn connect(global: &GlobalArgs) -> Result<(ConnectionUrl, Box<dyn Engine>), Failure> {
     let (url, _source) =

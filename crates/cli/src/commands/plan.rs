@@ -60,6 +60,7 @@ pub async fn run(global: &GlobalArgs, args: PlanArgs) -> Result<Exit, Failure> {
             expand_contract: !args.single_step,
             allow_destructive: args.allow_destructive,
             server: None,
+            load: super::load_options(global),
         },
     )
     .await
@@ -69,6 +70,7 @@ pub async fn run(global: &GlobalArgs, args: PlanArgs) -> Result<Exit, Failure> {
         PlanMigrationError::Destructive(_) => Failure::new(Exit::Refused, "refused", e.to_string()),
         other => Failure::new(Exit::Failure, "unsupported", other.to_string()),
     })?;
+    super::report_unmanaged(global, &planned.unmanaged)?;
     if global.json {
         print_json(&serde_json::json!({"status": "success", "plan": planned}));
         return Ok(Exit::Success);

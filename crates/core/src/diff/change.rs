@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    CheckConstraint, Column, EnumType, ForeignKey, Index, Namespace, PrimaryKey, QualifiedName,
-    Sequence, Table, UniqueConstraint, View,
+    CheckConstraint, Column, EnumType, Extension, ForeignKey, Index, Namespace, PrimaryKey,
+    QualifiedName, Routine, Sequence, Table, Trigger, UniqueConstraint, View,
 };
 
 /// One difference between two schemas, as the action that turns the old into the new.
@@ -228,6 +228,66 @@ pub enum Change {
         /// The view as it becomes.
         to: View,
     },
+    /// `CREATE EXTENSION`.
+    CreateExtension {
+        /// The new extension.
+        extension: Extension,
+    },
+    /// `DROP EXTENSION`.
+    DropExtension {
+        /// The extension as it was.
+        extension: Extension,
+    },
+    /// `ALTER EXTENSION ... UPDATE TO`.
+    UpdateExtension {
+        /// The extension as it was.
+        from: Extension,
+        /// The extension as it becomes.
+        to: Extension,
+    },
+    /// `CREATE FUNCTION` / `CREATE PROCEDURE`.
+    CreateRoutine {
+        /// The new routine.
+        routine: Routine,
+    },
+    /// `DROP FUNCTION` / `DROP PROCEDURE`.
+    DropRoutine {
+        /// The routine as it was.
+        routine: Routine,
+    },
+    /// The routine's definition changed (`CREATE OR REPLACE` where its result type and kind
+    /// stay, otherwise drop and create).
+    ReplaceRoutine {
+        /// The routine as it was.
+        from: Routine,
+        /// The routine as it becomes.
+        to: Routine,
+    },
+    /// `CREATE TRIGGER`.
+    CreateTrigger {
+        /// The new trigger.
+        trigger: Trigger,
+    },
+    /// `DROP TRIGGER`.
+    DropTrigger {
+        /// The trigger as it was.
+        trigger: Trigger,
+    },
+    /// The trigger's definition changed: dropped and created again.
+    ReplaceTrigger {
+        /// The trigger as it was.
+        from: Trigger,
+        /// The trigger as it becomes.
+        to: Trigger,
+    },
+    /// PostgreSQL `ALTER TABLE ... ENABLE/DISABLE TRIGGER`.
+    SetTriggerState {
+        /// The trigger, as it becomes.
+        trigger: Trigger,
+        /// The old state (`None`: enabled, the default).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<String>,
+    },
     /// `COMMENT ON` a namespace, enum, sequence, table or view (column comments are part of
     /// [`Change::AlterColumn`]).
     SetComment {
@@ -409,6 +469,16 @@ pub enum CommentTarget {
         /// Its name.
         name: QualifiedName,
     },
+    /// A function or procedure (`COMMENT ON FUNCTION`).
+    Routine {
+        /// The routine, as it becomes.
+        routine: Box<Routine>,
+    },
+    /// A trigger (`COMMENT ON TRIGGER`).
+    Trigger {
+        /// The trigger, as it becomes.
+        trigger: Box<Trigger>,
+    },
 }
 
 impl Change {
@@ -434,6 +504,10 @@ impl Change {
             | Change::DropCheck { table, .. }
             | Change::CreateIndex { table, .. }
             | Change::DropIndex { table, .. } => Some(table),
+            Change::CreateTrigger { trigger }
+            | Change::DropTrigger { trigger }
+            | Change::ReplaceTrigger { to: trigger, .. }
+            | Change::SetTriggerState { trigger, .. } => Some(&trigger.table),
             Change::SetComment {
                 target: CommentTarget::Table { name },
                 ..
@@ -450,6 +524,12 @@ impl Change {
             | Change::CreateView { .. }
             | Change::DropView { .. }
             | Change::ReplaceView { .. }
+            | Change::CreateExtension { .. }
+            | Change::DropExtension { .. }
+            | Change::UpdateExtension { .. }
+            | Change::CreateRoutine { .. }
+            | Change::DropRoutine { .. }
+            | Change::ReplaceRoutine { .. }
             | Change::SetComment { .. } => None,
         }
     }
@@ -487,6 +567,16 @@ impl Change {
             Change::CreateView { .. } => "create_view",
             Change::DropView { .. } => "drop_view",
             Change::ReplaceView { .. } => "replace_view",
+            Change::CreateExtension { .. } => "create_extension",
+            Change::DropExtension { .. } => "drop_extension",
+            Change::UpdateExtension { .. } => "update_extension",
+            Change::CreateRoutine { .. } => "create_routine",
+            Change::DropRoutine { .. } => "drop_routine",
+            Change::ReplaceRoutine { .. } => "replace_routine",
+            Change::CreateTrigger { .. } => "create_trigger",
+            Change::DropTrigger { .. } => "drop_trigger",
+            Change::ReplaceTrigger { .. } => "replace_trigger",
+            Change::SetTriggerState { .. } => "set_trigger_state",
             Change::SetComment { .. } => "set_comment",
         }
     }

@@ -13,10 +13,12 @@
 //! before it. A planner still handles what one change alone cannot show, such as a view that
 //! must be dropped around a type change of a column it reads:
 //!
-//! 1. namespaces created;
+//! 1. namespaces created, then extensions created or updated;
 //! 2. enum types created, values added, types recreated;
-//! 3. sequences created and altered;
-//! 4. views dropped (dependent views first), so nothing below is blocked by a view;
+//! 3. sequences created and altered; functions and procedures created or replaced (those
+//!    whose argument or result types name a table or view wait until step 11);
+//! 4. views dropped (dependent views first), so nothing below is blocked by a view; then
+//!    triggers dropped, and routines whose signature names a table;
 //! 5. tables renamed;
 //! 6. foreign keys dropped (all tables), so keys and tables they reference can go;
 //! 7. per table: indexes, checks, unique constraints and primary keys dropped;
@@ -26,9 +28,11 @@
 //! 9. per table: columns renamed, dropped, added, altered, reordered; primary key, unique
 //!    constraints, checks and indexes added; the table comment;
 //! 10. foreign keys added (all tables), once every table and key exists;
-//! 11. views created or replaced, each after the views it reads;
-//! 12. comments on namespaces, enum types, sequences and views;
-//! 13. sequences, enum types and namespaces dropped, once nothing uses them.
+//! 11. views created or replaced, each after the views it reads; then the routines that
+//!     waited for them; then triggers created, replaced, enabled or disabled;
+//! 12. comments on namespaces, enum types, sequences, views, routines and triggers;
+//! 13. routines, sequences, enum types, extensions and namespaces dropped, once nothing uses
+//!     them.
 //!
 //! Within a step, objects come in the model's canonical order (by name; columns in their
 //! ordinal order; constraints of a table in name order), old-schema order for drops and
@@ -43,6 +47,7 @@ mod enums;
 mod indexes;
 mod namespaces;
 mod pairing;
+mod programs;
 mod rename;
 mod sequences;
 mod summary;
@@ -101,6 +106,7 @@ pub fn diff(from: &Schema, to: &Schema, hints: &RenameHints) -> Diff {
     sequences::diff(from, to, &renames, &mut phases);
     tables::diff(from, to, &renames, &mut phases, &mut rename_suspects);
     views::diff(from, to, &renames, &mut phases);
+    programs::diff(from, to, &renames, &mut phases);
     Diff {
         changes: phases.into_changes(),
         rename_suspects,
@@ -112,9 +118,12 @@ pub fn diff(from: &Schema, to: &Schema, hints: &RenameHints) -> Diff {
 #[derive(Debug, Default)]
 pub(crate) struct Phases {
     pub(crate) namespaces_created: Vec<Change>,
+    pub(crate) extensions_created: Vec<Change>,
     pub(crate) enums_created_or_changed: Vec<Change>,
     pub(crate) sequences_created_or_altered: Vec<Change>,
+    pub(crate) routines_created_or_replaced: Vec<Change>,
     pub(crate) views_dropped: Vec<Change>,
+    pub(crate) triggers_dropped: Vec<Change>,
     pub(crate) tables_renamed: Vec<Change>,
     pub(crate) foreign_keys_dropped: Vec<Change>,
     pub(crate) table_parts_dropped: Vec<Change>,
@@ -123,9 +132,13 @@ pub(crate) struct Phases {
     pub(crate) tables_altered: Vec<Change>,
     pub(crate) foreign_keys_added: Vec<Change>,
     pub(crate) views_created_or_replaced: Vec<Change>,
+    pub(crate) late_routines_created_or_replaced: Vec<Change>,
+    pub(crate) triggers_created_or_replaced: Vec<Change>,
     pub(crate) comments: Vec<Change>,
+    pub(crate) routines_dropped: Vec<Change>,
     pub(crate) sequences_dropped: Vec<Change>,
     pub(crate) enums_dropped: Vec<Change>,
+    pub(crate) extensions_dropped: Vec<Change>,
     pub(crate) namespaces_dropped: Vec<Change>,
 }
 
@@ -133,9 +146,12 @@ impl Phases {
     fn into_changes(self) -> Vec<Change> {
         [
             self.namespaces_created,
+            self.extensions_created,
             self.enums_created_or_changed,
             self.sequences_created_or_altered,
+            self.routines_created_or_replaced,
             self.views_dropped,
+            self.triggers_dropped,
             self.tables_renamed,
             self.foreign_keys_dropped,
             self.table_parts_dropped,
@@ -144,9 +160,13 @@ impl Phases {
             self.tables_altered,
             self.foreign_keys_added,
             self.views_created_or_replaced,
+            self.late_routines_created_or_replaced,
+            self.triggers_created_or_replaced,
             self.comments,
+            self.routines_dropped,
             self.sequences_dropped,
             self.enums_dropped,
+            self.extensions_dropped,
             self.namespaces_dropped,
         ]
         .into_iter()

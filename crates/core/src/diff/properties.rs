@@ -313,6 +313,7 @@ fn schema() -> impl Strategy<Value = Schema> {
                 sequences,
                 tables,
                 views,
+                ..Schema::empty(Dialect::Postgres)
             };
             schema.normalize();
             schema

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::{Change, ColumnPosition, CommentTarget};
-use crate::{Column, ForeignKey, Index, IndexKey, QualifiedName};
+use crate::{Column, ForeignKey, Index, IndexKey, QualifiedName, Routine};
 
 impl Change {
     /// One human line, with names unquoted: `add column public.users.email text NULL`.
@@ -135,6 +135,30 @@ impl Change {
             Change::CreateView { view } => format!("create view {}", view.name),
             Change::DropView { view } => format!("drop view {}", view.name),
             Change::ReplaceView { to, .. } => format!("replace view {}", to.name),
+            Change::CreateExtension { extension } => format!("create extension {}", extension.name),
+            Change::DropExtension { extension } => format!("drop extension {}", extension.name),
+            Change::UpdateExtension { from, to } => format!(
+                "update extension {} from {} to {}",
+                to.name, from.version, to.version
+            ),
+            Change::CreateRoutine { routine } => format!("create {}", routine_text(routine)),
+            Change::DropRoutine { routine } => format!("drop {}", routine_text(routine)),
+            Change::ReplaceRoutine { to, .. } => format!("replace {}", routine_text(to)),
+            Change::CreateTrigger { trigger } => {
+                format!("create trigger {} on {}", trigger.name, trigger.table)
+            }
+            Change::DropTrigger { trigger } => {
+                format!("drop trigger {} on {}", trigger.name, trigger.table)
+            }
+            Change::ReplaceTrigger { to, .. } => {
+                format!("replace trigger {} on {}", to.name, to.table)
+            }
+            Change::SetTriggerState { trigger, .. } => format!(
+                "{} trigger {} on {}",
+                trigger.state.as_deref().unwrap_or("ENABLE").to_lowercase(),
+                trigger.name,
+                trigger.table
+            ),
             Change::SetComment { target, to, .. } => {
                 let verb = if to.is_some() {
                     "set comment on"
@@ -216,5 +240,18 @@ fn comment_target(target: &CommentTarget) -> String {
         CommentTarget::Sequence { name } => format!("sequence {name}"),
         CommentTarget::Table { name } => format!("table {name}"),
         CommentTarget::View { name } => format!("view {name}"),
+        CommentTarget::Routine { routine } => routine_text(routine),
+        CommentTarget::Trigger { trigger } => {
+            format!("trigger {} on {}", trigger.name, trigger.table)
+        }
     }
+}
+
+fn routine_text(routine: &Routine) -> String {
+    format!(
+        "{} {}({})",
+        routine.kind.keyword().to_lowercase(),
+        routine.name,
+        routine.arguments
+    )
 }

@@ -23,6 +23,7 @@ mod contract;
 mod mysql;
 mod objects;
 mod postgres;
+mod programs;
 mod sqlite;
 
 pub use contract::{
@@ -251,7 +252,7 @@ impl<'a> Planner<'a> {
             if at >= self.tables_done_at {
                 self.flush_views(at, true);
             }
-            if !self.taken_over.contains(&at) {
+            if !self.taken_over.contains(&at) && !programs::render(&mut self, change)? {
                 match self.dialect {
                     Dialect::Postgres => postgres::render(&mut self, change)?,
                     Dialect::Mysql => mysql::render(&mut self, change)?,
@@ -763,7 +764,15 @@ fn is_late(change: &Change) -> bool {
         | Change::ReplaceView { .. }
         | Change::DropSequence { .. }
         | Change::DropEnum { .. }
-        | Change::DropNamespace { .. } => true,
+        | Change::DropNamespace { .. }
+        | Change::CreateRoutine { .. }
+        | Change::ReplaceRoutine { .. }
+        | Change::DropRoutine { .. }
+        | Change::CreateTrigger { .. }
+        | Change::ReplaceTrigger { .. }
+        | Change::DropTrigger { .. }
+        | Change::SetTriggerState { .. }
+        | Change::DropExtension { .. } => true,
         Change::SetComment { target, .. } => {
             !matches!(target, crate::diff::CommentTarget::Table { .. })
         }

@@ -298,6 +298,17 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         }
         Change::CreateView { view } => p.create_view(view),
         Change::DropView { view } => p.drop_view(view),
+        // Written by the shared module before this one is asked.
+        Change::CreateExtension { .. }
+        | Change::DropExtension { .. }
+        | Change::UpdateExtension { .. }
+        | Change::CreateRoutine { .. }
+        | Change::DropRoutine { .. }
+        | Change::ReplaceRoutine { .. }
+        | Change::CreateTrigger { .. }
+        | Change::DropTrigger { .. }
+        | Change::ReplaceTrigger { .. }
+        | Change::SetTriggerState { .. } => {}
         Change::ReplaceView { to, .. } => p.replace_view(to)?,
         Change::SetComment { target, to, .. } => match target {
             CommentTarget::Table { name: table } => p.push(format!(
@@ -309,7 +320,9 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
             CommentTarget::Namespace { .. }
             | CommentTarget::Enum { .. }
             | CommentTarget::Sequence { .. }
-            | CommentTarget::View { .. } => {
+            | CommentTarget::View { .. }
+            | CommentTarget::Routine { .. }
+            | CommentTarget::Trigger { .. } => {
                 return Err(p.unsupported("MySQL keeps no comment on this kind of object"));
             }
         },

@@ -245,6 +245,17 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         }
         Change::CreateView { view } => p.create_view(view),
         Change::DropView { view } => p.drop_view(view),
+        // Written by the shared module before this one is asked.
+        Change::CreateExtension { .. }
+        | Change::DropExtension { .. }
+        | Change::UpdateExtension { .. }
+        | Change::CreateRoutine { .. }
+        | Change::DropRoutine { .. }
+        | Change::ReplaceRoutine { .. }
+        | Change::CreateTrigger { .. }
+        | Change::DropTrigger { .. }
+        | Change::ReplaceTrigger { .. }
+        | Change::SetTriggerState { .. } => {}
         Change::ReplaceView { to, .. } => p.replace_view(to)?,
         Change::SetComment { target, to, .. } => {
             let object = match target {
@@ -253,6 +264,8 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
                 CommentTarget::Sequence { name: n } => format!("SEQUENCE {}", name(n)),
                 CommentTarget::Table { name: n } => format!("TABLE {}", name(n)),
                 CommentTarget::View { name: n } => format!("VIEW {}", name(n)),
+                // Written by the shared module before this one is asked.
+                CommentTarget::Routine { .. } | CommentTarget::Trigger { .. } => return Ok(()),
             };
             p.push(format!(
                 "COMMENT ON {object} IS {}",

@@ -123,6 +123,17 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         Change::DropIndex { index, .. } => p.push(format!("DROP INDEX {}", ident(&index.name))),
         Change::CreateView { view } => p.create_view(view),
         Change::DropView { view } => p.drop_view(view),
+        // Written by the shared module before this one is asked.
+        Change::CreateExtension { .. }
+        | Change::DropExtension { .. }
+        | Change::UpdateExtension { .. }
+        | Change::CreateRoutine { .. }
+        | Change::DropRoutine { .. }
+        | Change::ReplaceRoutine { .. }
+        | Change::CreateTrigger { .. }
+        | Change::DropTrigger { .. }
+        | Change::ReplaceTrigger { .. }
+        | Change::SetTriggerState { .. } => {}
         Change::ReplaceView { to, .. } => p.replace_view(to)?,
         Change::ReorderColumns { .. }
         | Change::AddPrimaryKey { .. }

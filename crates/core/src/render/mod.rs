@@ -7,6 +7,7 @@
 
 mod mysql;
 mod postgres;
+pub mod programs;
 pub(crate) mod sqlite;
 
 use crate::{Dialect, QualifiedName, Schema, View};

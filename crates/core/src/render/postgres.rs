@@ -7,6 +7,7 @@
 //! and comments last. Every name is quoted and, where it lives in a schema, qualified;
 //! expressions are written as the model holds them.
 
+use crate::render::programs::{self, RoutinePlace};
 use crate::render::views_in_dependency_order;
 use crate::{
     Column, Dialect, EnumType, ForeignKey, Generated, Identity, Index, IndexKey, QualifiedName,
@@ -16,15 +17,28 @@ use crate::{
 /// The schema's DDL statements in apply order.
 pub(super) fn statements(schema: &Schema) -> Vec<String> {
     let mut out = Vec::new();
+    if !schema.routines.is_empty() {
+        out.push(programs::POSTGRES_DEFER_BODY_CHECKS.to_owned());
+    }
     for namespace in &schema.namespaces {
         // `public` exists in every new database; the model lists it only for its comment.
         if namespace.name != "public" {
             out.push(format!("CREATE SCHEMA {}", ident(&namespace.name)));
         }
     }
+    out.extend(schema.extensions.iter().map(programs::create_extension));
     out.extend(schema.enums.iter().map(create_enum));
+    let routines_at = |place: RoutinePlace| {
+        schema
+            .routines
+            .iter()
+            .filter(move |r| programs::routine_place(r, schema) == place)
+            .map(programs::create_routine)
+    };
+    out.extend(routines_at(RoutinePlace::BeforeTables));
     out.extend(schema.sequences.iter().map(create_sequence));
     out.extend(schema.tables.iter().map(create_table));
+    out.extend(routines_at(RoutinePlace::AfterTables));
     out.extend(schema.sequences.iter().filter_map(sequence_owner));
     for table in &schema.tables {
         out.extend(
@@ -47,6 +61,9 @@ pub(super) fn statements(schema: &Schema) -> Vec<String> {
             .into_iter()
             .map(create_view),
     );
+    out.extend(routines_at(RoutinePlace::AfterViews));
+    out.extend(schema.triggers.iter().map(programs::create_trigger));
+    out.extend(schema.triggers.iter().filter_map(programs::trigger_state));
     out.extend(comments(schema));
     out
 }
@@ -263,6 +280,12 @@ fn comments(schema: &Schema) -> Vec<String> {
         let object = format!("VIEW {}", name(&view.name));
         out.extend(comment_on(&object, &view.comment));
     }
+    for routine in schema.routines.iter().filter(|r| r.comment.is_some()) {
+        out.push(programs::routine_comment(routine));
+    }
+    for trigger in schema.triggers.iter().filter(|t| t.comment.is_some()) {
+        out.push(programs::trigger_comment(trigger));
+    }
     out
 }
 
@@ -415,6 +438,7 @@ mod tests {
                     comment: Some("All orders".into()),
                 },
             ],
+            ..Schema::empty(Dialect::Postgres)
         }
     }
 

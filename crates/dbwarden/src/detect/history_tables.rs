@@ -5,16 +5,6 @@ use crate::migrate::History;
 use dbwarden_engine::{Engine, EngineError};
 use serde::Serialize;
 
-/// History tables of the tools dbwarden knows, and who writes them.
-const KNOWN: &[(&str, &str)] = &[
-    ("_sqlx_migrations", "sqlx"),
-    ("schema_migrations", "dbmate, golang-migrate or Rails"),
-    ("flyway_schema_history", "Flyway"),
-    ("django_migrations", "Django"),
-    ("knex_migrations", "knex"),
-    ("_prisma_migrations", "Prisma Migrate"),
-];
-
 /// A history table found in the database.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct HistoryTable {
@@ -27,7 +17,7 @@ pub struct HistoryTable {
 /// Lists the known history tables present in the connected database, dbwarden's own included.
 pub async fn history_tables(engine: &mut dyn Engine) -> Result<Vec<HistoryTable>, EngineError> {
     let names = engine.table_names().await?;
-    let mut found: Vec<HistoryTable> = KNOWN
+    let mut found: Vec<HistoryTable> = dbwarden_core::bookkeeping::TOOL_TABLES
         .iter()
         .filter(|(table, _)| names.iter().any(|n| n == table))
         .map(|(table, tool)| HistoryTable {

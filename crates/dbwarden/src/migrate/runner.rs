@@ -2005,6 +2005,7 @@ async fn rehearse(
     let mut before_tables = dbwarden_core::Schema {
         tables: Vec::new(),
         views: Vec::new(),
+        triggers: Vec::new(),
         ..schema.clone()
     };
     for sequence in &mut before_tables.sequences {
@@ -2012,6 +2013,7 @@ async fn rehearse(
     }
     let after_tables = dbwarden_core::Schema {
         views: schema.views.clone(),
+        triggers: schema.triggers.clone(),
         ..dbwarden_core::Schema::empty(schema.dialect)
     };
     copy_schema(scratch, &before_tables).await?;

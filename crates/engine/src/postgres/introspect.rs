@@ -29,6 +29,7 @@
 //! - `public` is listed in `namespaces` only when its comment differs from the one every new
 //!   database gets, because the renderer never creates it but must then set its comment.
 
+use super::programs;
 use super::sql_error;
 use crate::EngineError;
 use dbwarden_core::{
@@ -45,11 +46,11 @@ use tokio_postgres::{Client, Row};
 const DEFAULT_PUBLIC_COMMENT: &str = "standard public schema";
 
 /// One catalog query, named for error messages.
-struct CatalogQuery {
+pub(super) struct CatalogQuery {
     /// What it reads, as the error message says it ("introspecting columns: ...").
-    what: &'static str,
+    pub(super) what: &'static str,
     /// The SQL text, from `queries/`.
-    sql: &'static str,
+    pub(super) sql: &'static str,
 }
 
 const NAMESPACES: CatalogQuery = CatalogQuery {
@@ -156,12 +157,22 @@ async fn read_schema(client: &Client) -> Result<Schema, EngineError> {
         read_tables(client),
         read_views(client),
     )?;
+    let (extensions, routines, triggers, unmanaged) = tokio::try_join!(
+        programs::read_extensions(client),
+        programs::read_routines(client),
+        programs::read_triggers(client),
+        programs::read_unmanaged(client),
+    )?;
     let mut schema = Schema::empty(Dialect::Postgres);
     schema.namespaces = namespaces;
     schema.enums = enums;
     schema.sequences = sequences;
     schema.tables = tables;
     schema.views = views;
+    schema.extensions = extensions;
+    schema.routines = routines;
+    schema.triggers = triggers;
+    schema.unmanaged = unmanaged;
     schema.normalize();
     Ok(schema)
 }
@@ -588,7 +599,7 @@ async fn read_views(client: &Client) -> Result<Vec<View>, EngineError> {
 }
 
 /// Runs a catalog query, saying which one failed.
-async fn run(
+pub(super) async fn run(
     client: &Client,
     query: &CatalogQuery,
     params: &[&(dyn ToSql + Sync)],
@@ -617,7 +628,7 @@ fn with_context(doing: &str, error: EngineError) -> EngineError {
 }
 
 /// One column of a catalog row, with an error naming the query and column on a type mismatch.
-fn field<'row, T: FromSql<'row>>(
+pub(super) fn field<'row, T: FromSql<'row>>(
     row: &'row Row,
     query: &CatalogQuery,
     column: &str,
@@ -631,7 +642,7 @@ fn field<'row, T: FromSql<'row>>(
 }
 
 /// A schema-qualified name from two columns of a catalog row.
-fn qualified(
+pub(super) fn qualified(
     row: &Row,
     query: &CatalogQuery,
     schema_column: &str,

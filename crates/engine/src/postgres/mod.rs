@@ -2,6 +2,7 @@
 
 mod data;
 mod introspect;
+mod programs;
 
 use crate::data::{
     ChunkReceiver, ChunkSender, FingerprintSpec, SequencePosition, TableFingerprint,

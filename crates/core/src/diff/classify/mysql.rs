@@ -151,12 +151,34 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
             CommentTarget::Namespace { .. }
             | CommentTarget::Enum { .. }
             | CommentTarget::Sequence { .. }
-            | CommentTarget::View { .. } => Mechanics::new(
+            | CommentTarget::View { .. }
+            | CommentTarget::Routine { .. }
+            | CommentTarget::Trigger { .. } => Mechanics::new(
                 false,
                 METADATA_ONLY,
                 "MySQL keeps no comment on this kind of object",
             ),
         },
+        Change::CreateExtension { .. }
+        | Change::DropExtension { .. }
+        | Change::UpdateExtension { .. } => {
+            Mechanics::new(false, METADATA_ONLY, "MySQL has no extensions")
+        }
+        Change::CreateRoutine { .. }
+        | Change::DropRoutine { .. }
+        | Change::ReplaceRoutine { .. } => Mechanics::new(
+            false,
+            METADATA_ONLY,
+            "a routine takes a metadata lock on itself only (a replace is a drop and a create)",
+        ),
+        Change::CreateTrigger { .. }
+        | Change::DropTrigger { .. }
+        | Change::ReplaceTrigger { .. }
+        | Change::SetTriggerState { .. } => Mechanics::new(
+            false,
+            EXCLUSIVE_METADATA,
+            "CREATE/DROP TRIGGER takes an exclusive metadata lock on the table, briefly",
+        ),
     }
 }
 

@@ -179,10 +179,43 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
                 lock(ShareUpdateExclusive),
                 "COMMENT ON takes SHARE UPDATE EXCLUSIVE, which reads and writes pass",
             ),
-            CommentTarget::Namespace { .. } | CommentTarget::Enum { .. } => {
+            CommentTarget::Namespace { .. }
+            | CommentTarget::Enum { .. }
+            | CommentTarget::Routine { .. }
+            | CommentTarget::Trigger { .. } => {
                 Mechanics::new(false, NO_LOCK, "COMMENT ON locks no table")
             }
         },
+        Change::CreateExtension { .. } | Change::UpdateExtension { .. } => Mechanics::new(
+            false,
+            NO_LOCK,
+            "it creates or updates the extension's own objects (an update script may alter tables that use its types)",
+        ),
+        Change::DropExtension { .. } => Mechanics::new(
+            false,
+            NO_LOCK,
+            "it drops the extension's objects; it fails while a column, index or function uses one",
+        ),
+        Change::CreateRoutine { .. } | Change::DropRoutine { .. } => {
+            Mechanics::new(false, NO_LOCK, "a routine locks no table")
+        }
+        Change::ReplaceRoutine { .. } => Mechanics::new(
+            false,
+            NO_LOCK,
+            "CREATE OR REPLACE locks no table; sessions already running it keep the old body until their statement ends",
+        ),
+        Change::CreateTrigger { .. }
+        | Change::DropTrigger { .. }
+        | Change::ReplaceTrigger { .. } => Mechanics::new(
+            false,
+            lock(ShareRowExclusive),
+            "CREATE/DROP TRIGGER takes SHARE ROW EXCLUSIVE on the table, which blocks writes briefly",
+        ),
+        Change::SetTriggerState { .. } => Mechanics::new(
+            false,
+            lock(ShareRowExclusive),
+            "ENABLE/DISABLE TRIGGER takes SHARE ROW EXCLUSIVE on the table, which blocks writes briefly",
+        ),
     }
 }
 

@@ -116,6 +116,33 @@ pub(super) fn verdict(change: &Change, dialect: Dialect) -> Verdict {
             "readers see the new body at once (check that no column they read was removed)",
         ),
         Change::SetComment { .. } => Verdict::new(Safe, "a comment changes no behaviour"),
+        Change::CreateExtension { .. } => Verdict::new(Safe, "adds the extension's types and functions"),
+        Change::UpdateExtension { .. } => Verdict::new(
+            Safe,
+            "the extension's own update script runs (read its release notes for changed behaviour)",
+        ),
+        Change::DropExtension { .. } => Verdict::new(
+            Breaking,
+            "code calling the extension's functions or types fails",
+        ),
+        Change::CreateRoutine { .. } => Verdict::new(Safe, "creates a new routine"),
+        Change::DropRoutine { .. } => Verdict::new(Breaking, "code calling the routine fails"),
+        Change::ReplaceRoutine { .. } => Verdict::new(
+            Breaking,
+            "every caller, trigger and default using the routine runs the new body at once",
+        ),
+        Change::CreateTrigger { .. } => Verdict::new(
+            Breaking,
+            "every write to the table now also runs the trigger",
+        ),
+        Change::DropTrigger { .. } => Verdict::new(
+            Breaking,
+            "writes to the table no longer run the trigger (what it kept up to date goes stale)",
+        ),
+        Change::ReplaceTrigger { .. } | Change::SetTriggerState { .. } => Verdict::new(
+            Breaking,
+            "writes to the table run the trigger differently from now on",
+        ),
     }
 }
 

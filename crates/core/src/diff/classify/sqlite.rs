@@ -77,6 +77,16 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
             plain("a view is only schema text")
         }
         Change::SetComment { .. } => plain("SQLite keeps no comments"),
+        Change::CreateTrigger { .. }
+        | Change::DropTrigger { .. }
+        | Change::ReplaceTrigger { .. }
+        | Change::SetTriggerState { .. } => plain("a trigger is only schema text"),
+        Change::CreateExtension { .. }
+        | Change::DropExtension { .. }
+        | Change::UpdateExtension { .. }
+        | Change::CreateRoutine { .. }
+        | Change::DropRoutine { .. }
+        | Change::ReplaceRoutine { .. } => plain("SQLite has no extensions or stored routines"),
     }
 }
 

@@ -1,0 +1,224 @@
+//! DDL for extensions, functions, procedures and triggers, shared by the renderers and the
+//! planners. Definitions are written as the model holds them (the engine's own text), so only
+//! the statements around them differ by dialect.
+
+use crate::{Dialect, Extension, QualifiedName, Routine, Schema, Trigger, quote_ident, quote_literal};
+
+/// `SET check_function_bodies = false`, as pg_dump does before creating functions: a body may
+/// name tables and functions created after it.
+pub const POSTGRES_DEFER_BODY_CHECKS: &str = "SET check_function_bodies = false";
+
+/// `CREATE EXTENSION`, without a version: a new database gets the server's default, as after a
+/// `pg_dump` restore.
+pub fn create_extension(extension: &Extension) -> String {
+    format!(
+        "CREATE EXTENSION IF NOT EXISTS {} WITH SCHEMA {}",
+        quote_ident(Dialect::Postgres, &extension.name),
+        quote_ident(Dialect::Postgres, &extension.schema)
+    )
+}
+
+/// `DROP EXTENSION`.
+pub fn drop_extension(extension: &Extension) -> String {
+    format!(
+        "DROP EXTENSION {}",
+        quote_ident(Dialect::Postgres, &extension.name)
+    )
+}
+
+/// `ALTER EXTENSION ... UPDATE TO`.
+pub fn update_extension(extension: &Extension) -> String {
+    format!(
+        "ALTER EXTENSION {} UPDATE TO {}",
+        quote_ident(Dialect::Postgres, &extension.name),
+        quote_literal(Dialect::Postgres, &extension.version)
+    )
+}
+
+/// The routine's own `CREATE` statement.
+pub fn create_routine(routine: &Routine) -> String {
+    routine.definition.trim_end().to_owned()
+}
+
+/// `DROP FUNCTION` / `DROP PROCEDURE` of exactly this overload.
+pub fn drop_routine(routine: &Routine, dialect: Dialect) -> String {
+    format!(
+        "DROP {} {}",
+        routine.kind.keyword(),
+        routine.signature(dialect)
+    )
+}
+
+/// The trigger's own `CREATE TRIGGER` statement.
+pub fn create_trigger(trigger: &Trigger) -> String {
+    trigger.definition.trim_end().to_owned()
+}
+
+/// `DROP TRIGGER` (on its table where the engine names triggers per table).
+pub fn drop_trigger(trigger: &Trigger, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Postgres => format!(
+            "DROP TRIGGER {} ON {}",
+            quote_ident(dialect, &trigger.name),
+            trigger.table.quoted(dialect)
+        ),
+        Dialect::Mysql | Dialect::Sqlite => {
+            format!("DROP TRIGGER {}", quote_ident(dialect, &trigger.name))
+        }
+    }
+}
+
+/// `ALTER TABLE ... DISABLE TRIGGER` (or `ENABLE REPLICA/ALWAYS`) where the trigger does not
+/// fire in the default way (PostgreSQL).
+pub fn trigger_state(trigger: &Trigger) -> Option<String> {
+    let state = trigger.state.as_deref()?;
+    Some(set_trigger_state(trigger, state))
+}
+
+/// `ALTER TABLE ... <state> TRIGGER`, `state` being `ENABLE`, `DISABLE`, `ENABLE REPLICA` or
+/// `ENABLE ALWAYS`.
+pub fn set_trigger_state(trigger: &Trigger, state: &str) -> String {
+    format!(
+        "ALTER TABLE {} {state} TRIGGER {}",
+        trigger.table.quoted(Dialect::Postgres),
+        quote_ident(Dialect::Postgres, &trigger.name)
+    )
+}
+
+/// `COMMENT ON FUNCTION` (PostgreSQL; MySQL keeps a routine's comment in its definition).
+pub fn routine_comment(routine: &Routine) -> String {
+    format!(
+        "COMMENT ON {} {} IS {}",
+        routine.kind.keyword(),
+        routine.signature(Dialect::Postgres),
+        comment_text(&routine.comment)
+    )
+}
+
+/// `COMMENT ON TRIGGER` (PostgreSQL).
+pub fn trigger_comment(trigger: &Trigger) -> String {
+    format!(
+        "COMMENT ON TRIGGER {} ON {} IS {}",
+        quote_ident(Dialect::Postgres, &trigger.name),
+        trigger.table.quoted(Dialect::Postgres),
+        comment_text(&trigger.comment)
+    )
+}
+
+fn comment_text(comment: &Option<String>) -> String {
+    comment
+        .as_ref()
+        .map_or_else(|| "NULL".to_owned(), |c| quote_literal(Dialect::Postgres, c))
+}
+
+/// Where a routine can be created in a schema's DDL: before the tables (the usual case, so
+/// that column defaults, checks and index expressions can call it), or only once the tables
+/// or views its argument or result types name exist (`RETURNS SETOF public.users`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RoutinePlace {
+    /// Before every table.
+    BeforeTables,
+    /// After the tables, before the views.
+    AfterTables,
+    /// After the views.
+    AfterViews,
+}
+
+/// See [`RoutinePlace`]. A name is looked for as PostgreSQL prints it (`public.users`,
+/// `public."Users"`); a false match only moves the routine later.
+pub fn routine_place(routine: &Routine, schema: &Schema) -> RoutinePlace {
+    let signature = format!(
+        "{} {}",
+        routine.arguments,
+        routine.returns.as_deref().unwrap_or("")
+    );
+    let named = |name: &QualifiedName| {
+        let plain = name.to_string();
+        let quoted = match &name.schema {
+            Some(s) => format!("{s}.\"{}\"", name.name),
+            None => format!("\"{}\"", name.name),
+        };
+        mentions(&signature, &plain) || signature.contains(&quoted)
+    };
+    if schema.views.iter().any(|v| named(&v.name)) {
+        RoutinePlace::AfterViews
+    } else if schema.tables.iter().any(|t| named(&t.name)) {
+        RoutinePlace::AfterTables
+    } else {
+        RoutinePlace::BeforeTables
+    }
+}
+
+/// Whether `text` holds `word` not as part of a longer identifier.
+fn mentions(text: &str, word: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_' || c == '$';
+    text.match_indices(word).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + word.len()..].chars().next();
+        !before.is_some_and(is_ident) && !after.is_some_and(is_ident) && before != Some('.')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{RoutineKind, Table};
+
+    fn routine(returns: &str) -> Routine {
+        Routine {
+            name: QualifiedName::new("public", "f"),
+            kind: RoutineKind::Function,
+            arguments: String::new(),
+            returns: Some(returns.into()),
+            language: "sql".into(),
+            definition: "CREATE OR REPLACE FUNCTION public.f() ...".into(),
+            comment: None,
+        }
+    }
+
+    #[test]
+    fn routines_returning_rows_of_a_table_come_after_it() {
+        let mut schema = Schema::empty(Dialect::Postgres);
+        schema
+            .tables
+            .push(Table::new(QualifiedName::new("public", "users")));
+        assert_eq!(
+            routine_place(&routine("SETOF public.users"), &schema),
+            RoutinePlace::AfterTables
+        );
+        assert_eq!(
+            routine_place(&routine("SETOF public.users_archive"), &schema),
+            RoutinePlace::BeforeTables
+        );
+        assert_eq!(
+            routine_place(&routine("trigger"), &schema),
+            RoutinePlace::BeforeTables
+        );
+    }
+
+    #[test]
+    fn drops_name_the_overload_and_the_table() {
+        let mut f = routine("integer");
+        f.arguments = "a integer, b text".into();
+        assert_eq!(
+            drop_routine(&f, Dialect::Postgres),
+            "DROP FUNCTION \"public\".\"f\"(a integer, b text)"
+        );
+        let trigger = Trigger {
+            name: "t".into(),
+            table: QualifiedName::new("public", "users"),
+            definition: String::new(),
+            function: None,
+            state: None,
+            comment: None,
+        };
+        assert_eq!(
+            drop_trigger(&trigger, Dialect::Postgres),
+            "DROP TRIGGER \"t\" ON \"public\".\"users\""
+        );
+        assert_eq!(
+            drop_trigger(&trigger, Dialect::Sqlite),
+            "DROP TRIGGER \"t\""
+        );
+    }
+}

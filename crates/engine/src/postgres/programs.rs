@@ -1,0 +1,112 @@
+//! Reading a PostgreSQL catalog's extensions, functions, procedures and triggers into the
+//! model, and listing the objects it does not manage (see `queries/unmanaged.sql`).
+//!
+//! Definitions are kept as PostgreSQL prints them (`pg_get_functiondef`,
+//! `pg_get_triggerdef`), with the empty `search_path` introspection runs under, so every name
+//! outside `pg_catalog` comes out qualified. Bodies are the text as written: PostgreSQL does
+//! not normalize them.
+
+use super::introspect::{CatalogQuery, field, qualified, run};
+use crate::EngineError;
+use dbwarden_core::{Extension, QualifiedName, Routine, RoutineKind, Trigger, UnmanagedObject};
+use tokio_postgres::Client;
+
+const EXTENSIONS: CatalogQuery = CatalogQuery {
+    what: "extensions",
+    sql: include_str!("queries/extensions.sql"),
+};
+const ROUTINES: CatalogQuery = CatalogQuery {
+    what: "functions and procedures",
+    sql: include_str!("queries/routines.sql"),
+};
+const TRIGGERS: CatalogQuery = CatalogQuery {
+    what: "triggers",
+    sql: include_str!("queries/triggers.sql"),
+};
+const UNMANAGED: CatalogQuery = CatalogQuery {
+    what: "objects the model does not manage",
+    sql: include_str!("queries/unmanaged.sql"),
+};
+
+pub(super) async fn read_extensions(client: &Client) -> Result<Vec<Extension>, EngineError> {
+    run(client, &EXTENSIONS, &[])
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Extension {
+                name: field(row, &EXTENSIONS, "name")?,
+                schema: field(row, &EXTENSIONS, "schema")?,
+                version: field(row, &EXTENSIONS, "version")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn read_routines(client: &Client) -> Result<Vec<Routine>, EngineError> {
+    run(client, &ROUTINES, &[])
+        .await?
+        .iter()
+        .map(|row| {
+            let kind: String = field(row, &ROUTINES, "kind")?;
+            let definition: String = field(row, &ROUTINES, "definition")?;
+            Ok(Routine {
+                name: qualified(row, &ROUTINES, "schema", "name")?,
+                kind: if kind == "p" {
+                    RoutineKind::Procedure
+                } else {
+                    RoutineKind::Function
+                },
+                arguments: field(row, &ROUTINES, "arguments")?,
+                returns: field(row, &ROUTINES, "returns")?,
+                language: field(row, &ROUTINES, "language")?,
+                definition: definition.trim_end().to_owned(),
+                comment: field(row, &ROUTINES, "comment")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn read_triggers(client: &Client) -> Result<Vec<Trigger>, EngineError> {
+    run(client, &TRIGGERS, &[])
+        .await?
+        .iter()
+        .map(|row| {
+            let enabled: String = field(row, &TRIGGERS, "enabled")?;
+            Ok(Trigger {
+                name: field(row, &TRIGGERS, "name")?,
+                table: qualified(row, &TRIGGERS, "schema", "table_name")?,
+                definition: field(row, &TRIGGERS, "definition")?,
+                function: Some(QualifiedName::new(
+                    field::<String>(row, &TRIGGERS, "function_schema")?,
+                    field::<String>(row, &TRIGGERS, "function_name")?,
+                )),
+                state: firing_state(&enabled).map(str::to_owned),
+                comment: field(row, &TRIGGERS, "comment")?,
+            })
+        })
+        .collect()
+}
+
+/// `pg_trigger.tgenabled` as the `ALTER TABLE` words that set it; none for the default.
+fn firing_state(enabled: &str) -> Option<&'static str> {
+    match enabled {
+        "D" => Some("DISABLE"),
+        "R" => Some("ENABLE REPLICA"),
+        "A" => Some("ENABLE ALWAYS"),
+        _ => None,
+    }
+}
+
+pub(super) async fn read_unmanaged(client: &Client) -> Result<Vec<UnmanagedObject>, EngineError> {
+    run(client, &UNMANAGED, &[])
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(UnmanagedObject {
+                kind: field(row, &UNMANAGED, "kind")?,
+                name: field(row, &UNMANAGED, "name")?,
+                tool: None,
+            })
+        })
+        .collect()
+}
