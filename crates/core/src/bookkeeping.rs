@@ -25,10 +25,8 @@ pub const TOOL_TABLES: &[(&str, &str)] = &[
 ];
 
 /// Namespaces that belong to a migration tool as a whole.
-pub const TOOL_NAMESPACES: &[(&str, &str)] = &[
-    ("pgroll", "pgroll"),
-    ("atlas_schema_revisions", "Atlas"),
-];
+pub const TOOL_NAMESPACES: &[(&str, &str)] =
+    &[("pgroll", "pgroll"), ("atlas_schema_revisions", "Atlas")];
 
 /// The tool that keeps `table`, if it is a known bookkeeping table. Liquibase's names are
 /// matched in any case, as it creates them upper case on some engines.
@@ -107,7 +105,9 @@ mod tests {
     fn tool_tables_and_their_sequences_are_set_aside() {
         let mut schema = Schema::empty(Dialect::Postgres);
         for name in ["users", "knex_migrations", "_sqlx_migrations"] {
-            schema.tables.push(Table::new(QualifiedName::new("public", name)));
+            schema
+                .tables
+                .push(Table::new(QualifiedName::new("public", name)));
         }
         schema.sequences.push(Sequence {
             name: QualifiedName::new("public", "knex_migrations_id_seq"),
@@ -121,7 +121,9 @@ mod tests {
             owned_by: Some((QualifiedName::new("public", "knex_migrations"), "id".into())),
             comment: None,
         });
-        schema.tables.push(Table::new(QualifiedName::new("pgroll", "migrations")));
+        schema
+            .tables
+            .push(Table::new(QualifiedName::new("pgroll", "migrations")));
         set_aside(&mut schema);
         let tables: Vec<String> = schema.tables.iter().map(|t| t.name.to_string()).collect();
         assert_eq!(tables, ["public.users"]);

@@ -44,7 +44,9 @@ async fn sql_file_is_read_through_a_scratch_database(server: Server) {
     std::fs::write(&file, "CREATE TABLE accounts (id INTEGER PRIMARY KEY, email VARCHAR(200) NOT NULL);\nCREATE INDEX accounts_email ON accounts (email);\n")
         .expect("write");
     let source = SchemaSource::parse(&file.display().to_string()).expect("source");
-    let schema = load_schema(&source, Some(&db.url), &Default::default()).await.expect("schema");
+    let schema = load_schema(&source, Some(&db.url), &Default::default())
+        .await
+        .expect("schema");
     let table = schema
         .tables
         .iter()
@@ -62,7 +64,9 @@ async fn sql_file_is_read_through_a_scratch_database(server: Server) {
         "CREATE TABLE ok (id INTEGER);\n\nCREATE TABLEE broken (id INTEGER);\n",
     )
     .expect("write");
-    let err = load_schema(&source, Some(&db.url), &Default::default()).await.err();
+    let err = load_schema(&source, Some(&db.url), &Default::default())
+        .await
+        .err();
     assert!(
         matches!(err, Some(SourceError::Apply { line: 3, .. })),
         "{err:?}"
@@ -107,7 +111,9 @@ async fn migrations_folder_is_replayed() {
     std::fs::write(m.join("0002_b.down.sql"), "ALTER TABLE a DROP COLUMN note;").expect("write");
     let source = SchemaSource::parse(&m.display().to_string()).expect("source");
     assert!(matches!(source, SchemaSource::Migrations(_)));
-    let schema = load_schema(&source, Some(&db.url), &Default::default()).await.expect("schema");
+    let schema = load_schema(&source, Some(&db.url), &Default::default())
+        .await
+        .expect("schema");
     let a = schema.table(&QualifiedName::new("public", "a")).expect("a");
     assert_eq!(
         a.columns

@@ -105,10 +105,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
         }
     };
     let load = super::load_options(global);
-    let (schemas, live) = tokio::join!(
-        load_schemas(&from, &to, dev.as_ref(), &load),
-        live
-    );
+    let (schemas, live) = tokio::join!(load_schemas(&from, &to, dev.as_ref(), &load), live);
     let (from_schema, to_schema) = schemas.map_err(source_failure)?;
     let unmanaged = dbwarden::core::Schema::unmanaged_of(&[&from_schema, &to_schema]);
     super::report_unmanaged(global, &unmanaged)?;

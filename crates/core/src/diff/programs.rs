@@ -17,16 +17,16 @@ pub(crate) fn diff(from: &Schema, to: &Schema, renames: &Renames, phases: &mut P
 fn extensions(from: &Schema, to: &Schema, phases: &mut Phases) {
     for new in &to.extensions {
         match from.extensions.iter().find(|old| old.name == new.name) {
-            None => phases
-                .extensions_created
-                .push(Change::CreateExtension { extension: new.clone() }),
+            None => phases.extensions_created.push(Change::CreateExtension {
+                extension: new.clone(),
+            }),
             Some(old) if old.schema != new.schema => {
-                phases
-                    .extensions_dropped
-                    .push(Change::DropExtension { extension: old.clone() });
-                phases
-                    .extensions_created
-                    .push(Change::CreateExtension { extension: new.clone() });
+                phases.extensions_dropped.push(Change::DropExtension {
+                    extension: old.clone(),
+                });
+                phases.extensions_created.push(Change::CreateExtension {
+                    extension: new.clone(),
+                });
             }
             Some(old) if old.version != new.version => {
                 phases.extensions_created.push(Change::UpdateExtension {
@@ -39,9 +39,9 @@ fn extensions(from: &Schema, to: &Schema, phases: &mut Phases) {
     }
     for old in &from.extensions {
         if !to.extensions.iter().any(|new| new.name == old.name) {
-            phases
-                .extensions_dropped
-                .push(Change::DropExtension { extension: old.clone() });
+            phases.extensions_dropped.push(Change::DropExtension {
+                extension: old.clone(),
+            });
         }
     }
 }
@@ -53,7 +53,9 @@ fn same_routine(a: &Routine, b: &Routine) -> bool {
 fn routines(from: &Schema, to: &Schema, phases: &mut Phases) {
     for old in &from.routines {
         if !to.routines.iter().any(|new| same_routine(old, new)) {
-            let change = Change::DropRoutine { routine: old.clone() };
+            let change = Change::DropRoutine {
+                routine: old.clone(),
+            };
             // One whose signature names a table goes before the table can.
             if routine_place(old, from) == RoutinePlace::BeforeTables {
                 phases.routines_dropped.push(change);
@@ -65,7 +67,9 @@ fn routines(from: &Schema, to: &Schema, phases: &mut Phases) {
     for new in &to.routines {
         let old = from.routines.iter().find(|old| same_routine(old, new));
         let change = match old {
-            None => Some(Change::CreateRoutine { routine: new.clone() }),
+            None => Some(Change::CreateRoutine {
+                routine: new.clone(),
+            }),
             Some(old) if old.definition != new.definition || old.kind != new.kind => {
                 Some(Change::ReplaceRoutine {
                     from: old.clone(),
@@ -106,9 +110,9 @@ fn triggers(from: &Schema, to: &Schema, renames: &Renames, phases: &mut Phases) 
     let same = |a: &Trigger, b: &Trigger| a.table == b.table && a.name == b.name;
     for old in &old_triggers {
         if !to.triggers.iter().any(|new| same(old, new)) {
-            phases
-                .triggers_dropped
-                .push(Change::DropTrigger { trigger: old.clone() });
+            phases.triggers_dropped.push(Change::DropTrigger {
+                trigger: old.clone(),
+            });
         }
     }
     for new in &to.triggers {
@@ -116,19 +120,23 @@ fn triggers(from: &Schema, to: &Schema, renames: &Renames, phases: &mut Phases) 
         match old {
             None => phases
                 .triggers_created_or_replaced
-                .push(Change::CreateTrigger { trigger: new.clone() }),
+                .push(Change::CreateTrigger {
+                    trigger: new.clone(),
+                }),
             Some(old) if old.definition != new.definition => phases
                 .triggers_created_or_replaced
                 .push(Change::ReplaceTrigger {
                     from: old.clone(),
                     to: new.clone(),
                 }),
-            Some(old) if old.state != new.state => phases
-                .triggers_created_or_replaced
-                .push(Change::SetTriggerState {
-                    trigger: new.clone(),
-                    from: old.state.clone(),
-                }),
+            Some(old) if old.state != new.state => {
+                phases
+                    .triggers_created_or_replaced
+                    .push(Change::SetTriggerState {
+                        trigger: new.clone(),
+                        from: old.state.clone(),
+                    })
+            }
             Some(_) => {}
         }
         let old_comment = old.and_then(|o| o.comment.clone());
@@ -199,7 +207,8 @@ mod tests {
             version: "1.6".into(),
         });
         to.routines.push(function("touch", "v1"));
-        to.triggers.push(trigger("t", "users", "CREATE TRIGGER t ..."));
+        to.triggers
+            .push(trigger("t", "users", "CREATE TRIGGER t ..."));
         assert_eq!(
             summaries(&from, &to),
             [
@@ -224,7 +233,8 @@ mod tests {
     fn changed_bodies_and_states_are_replaced_or_toggled() {
         let mut from = schema();
         from.routines.push(function("touch", "v1"));
-        from.triggers.push(trigger("t", "users", "CREATE TRIGGER t ..."));
+        from.triggers
+            .push(trigger("t", "users", "CREATE TRIGGER t ..."));
         let mut to = from.clone();
         to.routines[0] = function("touch", "v2");
         to.triggers[0].state = Some("DISABLE".into());

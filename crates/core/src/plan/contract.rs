@@ -106,7 +106,10 @@ impl ExpandContract {
 
         let mut expand_up = render_diff(from, middle, &expand_diff)?;
         expand_up.steps.extend(synced(|s| &s.new));
-        let mut expand_down = Plan { steps: unsynced() };
+        let mut expand_down = Plan {
+            steps: unsynced(),
+            dialect: Some(dialect),
+        };
         let back = diff(middle, from, &self.expand_hints.reversed());
         expand_down
             .steps
@@ -116,7 +119,10 @@ impl ExpandContract {
             mysql_contract_order(contract_steps, &contract_diff, unsynced())
         } else {
             // One transaction (PostgreSQL, SQLite): the order changes nothing on failure.
-            let mut plan = Plan { steps: unsynced() };
+            let mut plan = Plan {
+                steps: unsynced(),
+                dialect: Some(dialect),
+            };
             plan.steps.extend(contract_steps);
             plan
         };
@@ -597,7 +603,10 @@ fn mysql_contract_order(steps: Vec<Step>, contract_diff: &Diff, unsync: Vec<Step
             && !upper.contains(" MODIFY ")
             && !upper.contains(" CHANGE ")
     });
-    let mut plan = Plan { steps: rest };
+    let mut plan = Plan {
+        steps: rest,
+        dialect: Some(Dialect::Mysql),
+    };
     plan.steps.extend(unsync);
     plan.steps.extend(drops);
     plan

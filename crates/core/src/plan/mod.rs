@@ -41,6 +41,9 @@ use crate::{Dialect, ForeignKey, QualifiedName, Schema, Table, View, quote_liter
 pub struct Plan {
     /// The statements, in order.
     pub steps: Vec<Step>,
+    /// The dialect they are written in (`None` for an empty plan made by hand), which decides
+    /// how a script terminates them.
+    pub dialect: Option<Dialect>,
 }
 
 impl Plan {
@@ -154,8 +157,11 @@ pub fn script_with(
             out.push_str(&comment);
             out.push('\n');
         }
-        out.push_str(&step.sql);
-        out.push_str(";\n\n");
+        out.push_str(&crate::render::programs::terminated(
+            plan.dialect.unwrap_or(Dialect::Postgres),
+            &step.sql,
+        ));
+        out.push_str("\n\n");
     }
     (out, starts)
 }
@@ -297,7 +303,10 @@ impl<'a> Planner<'a> {
                 commit_before: false,
             });
         }
-        Ok(Plan { steps: self.steps })
+        Ok(Plan {
+            steps: self.steps,
+            dialect: Some(self.dialect),
+        })
     }
 
     /// Adds a statement that may run in a transaction.

@@ -221,6 +221,28 @@ fn rebuild(p: &mut Planner<'_>, table: &QualifiedName) -> Result<(), PlanError> 
     let mut statements = objects::table_statements(D, new);
     statements.remove(0);
     p.push_all(statements);
+    recreate_triggers(p, table, new_schema);
     p.mark_rebuilt(table);
     Ok(())
+}
+
+/// `DROP TABLE` took the table's triggers with it: each trigger the new schema has on it comes
+/// back, in its new definition; the diff's own change of such a trigger is then done. A
+/// trigger the diff creates is left to that change.
+fn recreate_triggers(p: &mut Planner<'_>, table: &QualifiedName, new_schema: &crate::Schema) {
+    for trigger in new_schema.triggers.iter().filter(|t| &t.table == table) {
+        let own_change = p.changes().iter().position(|c| match c {
+            Change::CreateTrigger { trigger: t }
+            | Change::ReplaceTrigger { to: t, .. }
+            | Change::SetTriggerState { trigger: t, .. } => t.name == trigger.name,
+            _ => false,
+        });
+        if let Some(at) = own_change {
+            if matches!(p.changes()[at], Change::CreateTrigger { .. }) {
+                continue;
+            }
+            p.take_over(at);
+        }
+        p.push(crate::render::programs::create_trigger(trigger));
+    }
 }

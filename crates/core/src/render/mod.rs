@@ -17,8 +17,8 @@ pub fn schema_ddl(schema: &Schema) -> String {
     let statements = schema_statements(schema);
     let mut out = String::new();
     for statement in statements {
-        out.push_str(&statement);
-        out.push_str(";\n\n");
+        out.push_str(&programs::terminated(schema.dialect, &statement));
+        out.push_str("\n\n");
     }
     out
 }

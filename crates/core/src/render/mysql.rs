@@ -12,6 +12,7 @@
 //! Partial-index predicates and view comments do not exist on MySQL and are not rendered.
 
 use super::views_in_dependency_order;
+use crate::render::programs;
 use crate::{
     CheckConstraint, Column, Dialect, ForeignKey, Identity, Index, IndexKey, IndexPart, Schema,
     Table, View, quote_ident, quote_literal,
@@ -41,6 +42,10 @@ pub(super) fn statements(schema: &Schema) -> Vec<String> {
     for view in views_in_dependency_order(&schema.views) {
         out.push(create_view(view));
     }
+    // MySQL checks neither a routine's nor a trigger's body against the tables when creating
+    // it; they come last, triggers after the routines they may call.
+    out.extend(schema.routines.iter().map(programs::create_routine));
+    out.extend(schema.triggers.iter().map(programs::create_trigger));
     out
 }
 

@@ -2,7 +2,9 @@
 //! planners. Definitions are written as the model holds them (the engine's own text), so only
 //! the statements around them differ by dialect.
 
-use crate::{Dialect, Extension, QualifiedName, Routine, Schema, Trigger, quote_ident, quote_literal};
+use crate::{
+    Dialect, Extension, QualifiedName, Routine, Schema, Trigger, quote_ident, quote_literal,
+};
 
 /// `SET check_function_bodies = false`, as pg_dump does before creating functions: a body may
 /// name tables and functions created after it.
@@ -106,9 +108,36 @@ pub fn trigger_comment(trigger: &Trigger) -> String {
 }
 
 fn comment_text(comment: &Option<String>) -> String {
-    comment
-        .as_ref()
-        .map_or_else(|| "NULL".to_owned(), |c| quote_literal(Dialect::Postgres, c))
+    comment.as_ref().map_or_else(
+        || "NULL".to_owned(),
+        |c| quote_literal(Dialect::Postgres, c),
+    )
+}
+
+/// `sql` with its terminator, as a script for `dialect` holds it. A MySQL routine, trigger or
+/// event with a compound body has `;` inside it, which the mysql client (and dbwarden's
+/// splitter, which reads scripts the same way) would take as its end: it is written between
+/// `DELIMITER` commands.
+pub fn terminated(dialect: Dialect, sql: &str) -> String {
+    if dialect == Dialect::Mysql && sql.contains(';') && is_compound_create(sql) {
+        let delimiter = if sql.contains("$$") { "//" } else { "$$" };
+        format!("DELIMITER {delimiter}\n{sql}{delimiter}\nDELIMITER ;")
+    } else {
+        format!("{sql};")
+    }
+}
+
+/// Whether `sql` creates a routine, trigger or event (whose body may be compound).
+fn is_compound_create(sql: &str) -> bool {
+    let words: Vec<String> = sql
+        .split_whitespace()
+        .take(6)
+        .map(str::to_ascii_uppercase)
+        .collect();
+    words.first().is_some_and(|w| w == "CREATE")
+        && words
+            .iter()
+            .any(|w| matches!(w.as_str(), "TRIGGER" | "PROCEDURE" | "FUNCTION" | "EVENT"))
 }
 
 /// Where a routine can be created in a schema's DDL: before the tables (the usual case, so

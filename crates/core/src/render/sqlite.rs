@@ -147,6 +147,18 @@ fn create_table(table: &Table) -> String {
 
 /// The schema's DDL statements in apply order.
 pub(super) fn statements(schema: &Schema) -> Vec<String> {
+    let mut out = body_statements(schema);
+    out.extend(
+        schema
+            .triggers
+            .iter()
+            .map(crate::render::programs::create_trigger),
+    );
+    out
+}
+
+/// Tables, indexes and views; triggers follow them.
+fn body_statements(schema: &Schema) -> Vec<String> {
     let mut out = Vec::new();
     for table in &schema.tables {
         out.push(create_table(table));

@@ -61,10 +61,16 @@ pub(crate) async fn introspect(conn: &mut Conn) -> Result<Schema, EngineError> {
     read_checks(conn, &server, &mut tables).await?;
     let table_names: Vec<String> = tables.keys().cloned().collect();
     let views = read_views(conn, &server, &table_names).await?;
+    let routines = super::programs::read_routines(conn).await?;
+    let triggers = super::programs::read_triggers(conn).await?;
+    let unmanaged = super::programs::read_unmanaged(conn).await?;
 
     let mut schema = Schema::empty(Dialect::Mysql);
     schema.tables = tables.into_values().map(|entry| entry.table).collect();
     schema.views = views;
+    schema.routines = routines;
+    schema.triggers = triggers;
+    schema.unmanaged = unmanaged;
     schema.normalize();
     Ok(schema)
 }

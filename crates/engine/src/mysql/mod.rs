@@ -5,6 +5,7 @@
 
 mod data;
 mod introspect;
+mod programs;
 
 use crate::data::{
     ChunkReceiver, ChunkSender, FingerprintSpec, SequencePosition, TableFingerprint,

@@ -6,7 +6,8 @@ use super::{query_rows, sql_error};
 use crate::{EngineError, Value};
 use dbwarden_core::{
     CheckConstraint, Column, Dialect, ForeignKey, ForeignKeyAction, Generated, Identity, Index,
-    IndexKey, IndexPart, PrimaryKey, QualifiedName, Schema, Table, UniqueConstraint, View,
+    IndexKey, IndexPart, PrimaryKey, QualifiedName, Schema, Table, Trigger, UniqueConstraint,
+    UnmanagedObject, View,
 };
 use rusqlite::Connection;
 
@@ -35,18 +36,54 @@ pub(crate) fn introspect(conn: &Connection) -> Result<Schema, EngineError> {
         conn,
         "SELECT type, name, tbl_name, sql FROM sqlite_master \
          WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND tbl_name NOT LIKE 'dbwarden\\_%' ESCAPE '\\' \
-         AND type IN ('table', 'view') ORDER BY name",
+         AND type IN ('table', 'view', 'trigger') ORDER BY name",
         &[],
     )?;
-    let table_names: Vec<String> = objects
+    // A virtual table (FTS, R*Tree, ...) and the shadow tables its module keeps are not
+    // tables the model can hold.
+    let virtual_tables: Vec<String> = objects
         .iter()
-        .filter(|o| text(o, 0) == "table")
+        .filter(|o| text(o, 0) == "table" && is_virtual(&text(o, 3)))
         .map(|o| text(o, 1))
         .collect();
+    let is_shadow = |name: &str| {
+        virtual_tables
+            .iter()
+            .any(|v| name.len() > v.len() + 1 && name.starts_with(&format!("{v}_")))
+    };
+    let mut table_names: Vec<String> = Vec::new();
     for object in objects.iter().filter(|o| text(o, 0) == "table") {
-        schema
-            .tables
-            .push(table(conn, &text(object, 1), &text(object, 3))?);
+        let name = text(object, 1);
+        if virtual_tables.contains(&name) || is_shadow(&name) {
+            let kind = if virtual_tables.contains(&name) {
+                "virtual table"
+            } else {
+                "shadow table of a virtual table"
+            };
+            schema.unmanaged.push(UnmanagedObject {
+                kind: kind.into(),
+                name,
+                tool: None,
+            });
+            continue;
+        }
+        schema.tables.push(table(conn, &name, &text(object, 3))?);
+        table_names.push(name);
+    }
+    for object in objects.iter().filter(|o| text(o, 0) == "trigger") {
+        let name = text(object, 1);
+        // dbwarden's own: live-write capture and an expand step's column sync.
+        if name.starts_with("dbwarden_") || name.starts_with("dbw_sync") {
+            continue;
+        }
+        schema.triggers.push(Trigger {
+            name,
+            table: QualifiedName::bare(text(object, 2)),
+            definition: text(object, 3),
+            function: None,
+            state: None,
+            comment: None,
+        });
     }
     let view_names: Vec<String> = objects
         .iter()
@@ -78,6 +115,16 @@ pub(crate) fn introspect(conn: &Connection) -> Result<Schema, EngineError> {
     }
     schema.normalize();
     Ok(schema)
+}
+
+/// Whether a `CREATE` text in `sqlite_master` is `CREATE VIRTUAL TABLE`.
+fn is_virtual(create_sql: &str) -> bool {
+    let words: Vec<String> = create_sql
+        .split_whitespace()
+        .take(2)
+        .map(str::to_ascii_uppercase)
+        .collect();
+    words == ["CREATE", "VIRTUAL"]
 }
 
 fn table(conn: &Connection, name: &str, create_sql: &str) -> Result<Table, EngineError> {

@@ -116,7 +116,9 @@ pub(super) fn verdict(change: &Change, dialect: Dialect) -> Verdict {
             "readers see the new body at once (check that no column they read was removed)",
         ),
         Change::SetComment { .. } => Verdict::new(Safe, "a comment changes no behaviour"),
-        Change::CreateExtension { .. } => Verdict::new(Safe, "adds the extension's types and functions"),
+        Change::CreateExtension { .. } => {
+            Verdict::new(Safe, "adds the extension's types and functions")
+        }
         Change::UpdateExtension { .. } => Verdict::new(
             Safe,
             "the extension's own update script runs (read its release notes for changed behaviour)",
