@@ -118,6 +118,10 @@ pub enum Command {
         /// renames) into an expand migration and a `-- dbwarden:contract` migration.
         #[arg(long)]
         single_step: bool,
+        /// Write the plan even when routines or triggers of the desired schema still name a
+        /// column or table it renames or drops (the scan of their bodies is conservative).
+        #[arg(long)]
+        ignore_dependents: bool,
     },
     /// Check migration files for unsafe operations (locks, rewrites, data loss, breaking
     /// changes) and print why and the safe alternative. Exit 3 on errors.

@@ -9,109 +9,12 @@ mod harness;
 
 use dbwarden::engine::{Engine, Value};
 use dbwarden_testkit::{Server, TestDb, test_db};
+use harness::writer::{Ledger, Writer};
 use harness::{Probe, Project};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
 const ROWS: i64 = 3000;
-
-/// What the writer knows the table holds: id → (email, score) for rows it or the seed wrote
-/// and the database acknowledged; `None` for rows it deleted.
-#[derive(Default)]
-struct Ledger {
-    rows: BTreeMap<i64, Option<(String, i64)>>,
-    acknowledged: u64,
-    refused: u64,
-}
-
-/// A concurrent writer on its own connection.
-struct Writer {
-    stop: tokio::sync::watch::Sender<bool>,
-    task: tokio::task::JoinHandle<Ledger>,
-}
-
-impl Ledger {
-    /// The seeded table.
-    fn seeded() -> Ledger {
-        let mut ledger = Ledger::default();
-        for id in 1..=ROWS {
-            ledger.rows.insert(id, Some((format!("u{id}"), id)));
-        }
-        ledger
-    }
-}
-
-impl Writer {
-    /// Starts writing, on from what `ledger` says the table holds.
-    async fn start(db: &TestDb, mut ledger: Ledger) -> Writer {
-        let mut engine = db.connect().await;
-        let (stop, stopped) = tokio::sync::watch::channel(false);
-        let task = tokio::spawn(async move {
-            let mut next_id = ledger
-                .rows
-                .keys()
-                .max()
-                .copied()
-                .unwrap_or(0)
-                .max(1_000_000);
-            let mut seed = 0x2545_f491_u64;
-            let mut random = move |n: i64| {
-                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                i64::try_from((seed >> 33) % u64::try_from(n).unwrap_or(1)).unwrap_or(0) + 1
-            };
-            let mut round = next_id;
-            while !*stopped.borrow() {
-                round += 1;
-                next_id += 1;
-                let writes = [
-                    (
-                        format!(
-                            "INSERT INTO users (id, email, score) VALUES ({next_id}, 'w{next_id}', {round})"
-                        ),
-                        (next_id, Some((format!("w{next_id}"), round))),
-                    ),
-                    {
-                        // Never a multiple of 100: the lossy migration's rows stay the writer's
-                        // untouched witnesses.
-                        let id = random(ROWS / 100) * 100 - random(99);
-                        (
-                            format!(
-                                "UPDATE users SET email = 'x{round}', score = {round} WHERE id = {id}"
-                            ),
-                            (id, Some((format!("x{round}"), round))),
-                        )
-                    },
-                    {
-                        let id = random(ROWS / 100) * 100 - random(99);
-                        (format!("DELETE FROM users WHERE id = {id}"), (id, None))
-                    },
-                ];
-                for (sql, (id, value)) in writes {
-                    match engine.execute(&sql).await {
-                        Ok(done) => {
-                            ledger.acknowledged += 1;
-                            let was_there = matches!(ledger.rows.get(&id), Some(Some(_)));
-                            if done.rows_affected > 0 || (value.is_none() && !was_there) {
-                                ledger.rows.insert(id, value);
-                            }
-                        }
-                        Err(_) => ledger.refused += 1,
-                    }
-                }
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-            ledger
-        });
-        Writer { stop, task }
-    }
-
-    async fn stop(self) -> Ledger {
-        let _ = self.stop.send(true);
-        self.task
-            .await
-            .unwrap_or_else(|e| panic!("writer panicked: {e}"))
-    }
-}
 
 async fn seed(db: &TestDb, project: &Project) {
     project.migration(
@@ -250,7 +153,7 @@ async fn every_change_applies_under_writes(server: Server) {
     let db = test_db!(server);
     let project = Project::new(&db);
     seed(&db, &project).await;
-    let mut ledger = Ledger::seeded();
+    let mut ledger = Ledger::seeded(ROWS);
     for (i, (name, up, down, extra)) in changes(server).into_iter().enumerate() {
         let label = format!("{:04}_{name}", i + 2);
         project.migration(&label, &up, &down);
@@ -330,7 +233,7 @@ async fn lossy_migration_is_caught_under_writes(server: Server) {
         "-- no way back but the backup\nSELECT 1;\n",
     );
     let args = apply_args(&["--allow-destructive"]);
-    let (run, _) = run_under_writes(&db, &project, Ledger::seeded(), &args).await;
+    let (run, _) = run_under_writes(&db, &project, Ledger::seeded(ROWS), &args).await;
     // A copy-and-swap without sync also loses the writes made while it copied (they went to
     // the old table); no rollback can bring those back without their row images, so only the
     // rows the migration itself dropped are checked here. `hidden_delete_...` checks the
@@ -398,7 +301,7 @@ async fn hidden_delete_is_caught_and_merged_back(server: Server) {
     };
     project.migration("0002_hidden_delete", &hidden, "SELECT 1;\n");
     let args = apply_args(&[]);
-    let (run, ledger) = run_under_writes(&db, &project, Ledger::seeded(), &args).await;
+    let (run, ledger) = run_under_writes(&db, &project, Ledger::seeded(ROWS), &args).await;
     assert_caught_and_put_back(&db, &run, Some(&ledger), "hidden delete").await;
 }
 
@@ -425,7 +328,7 @@ async fn dropped_column_comes_back_in_every_row(server: Server) {
         "-- dbwarden:post\nSELECT count(*) = 0 FROM users;\n",
     );
     let args = apply_args(&["--allow-destructive"]);
-    let (run, ledger) = run_under_writes(&db, &project, Ledger::seeded(), &args).await;
+    let (run, ledger) = run_under_writes(&db, &project, Ledger::seeded(ROWS), &args).await;
     assert_eq!(run.json()["status"], "rolled_back", "{run}");
     let mut engine = db.connect().await;
     let rows = table_rows(engine.as_mut()).await;
@@ -489,7 +392,7 @@ async fn planned_rename_applies_under_writes(server: Server) {
             "users.legacy=note",
         ])
         .assert_code(0);
-    let mut ledger = Ledger::seeded();
+    let mut ledger = Ledger::seeded(ROWS);
     for (step, extra) in [
         ("expand", vec![]),
         ("contract", vec!["--contract", "--allow-destructive"]),

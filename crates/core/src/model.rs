@@ -477,6 +477,14 @@ pub struct IndexPart {
     /// MySQL prefix length (`name(10)`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prefix_length: Option<u32>,
+    /// A PostgreSQL operator class other than the key type's default for the index method
+    /// (`public.gin_trgm_ops`, `jsonb_path_ops`), as PostgreSQL prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_class: Option<String>,
+    /// PostgreSQL `NULLS FIRST` (`true`) or `NULLS LAST` (`false`), only where it is not the
+    /// default for the direction (last when ascending, first when descending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nulls_first: Option<bool>,
 }
 
 /// An index that does not back a constraint.
@@ -497,6 +505,15 @@ pub struct Index {
     /// Index comment (MySQL).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// PostgreSQL `INCLUDE` columns, carried in the index but not part of its key.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// PostgreSQL 15+ `NULLS NOT DISTINCT`: a unique index counting NULLs as equal.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub nulls_not_distinct: bool,
+    /// PostgreSQL storage parameters (`fillfactor=70`), as the catalog lists them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage: Vec<String>,
 }
 
 /// A view.

@@ -49,7 +49,7 @@ pub async fn open_live_source(url: &ConnectionUrl) -> Result<LiveSource, EngineE
     let info = engine.server_info().await?;
     let estimates = match info.dialect {
         Dialect::Postgres => Some(
-            "SELECT n.nspname::text, c.relname::text, greatest(c.reltuples, 0)::bigint \
+            "SELECT n.nspname::text, c.relname::text, c.reltuples::bigint \
              FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
              WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')",
         ),
@@ -73,7 +73,17 @@ pub async fn open_live_source(url: &ConnectionUrl) -> Result<LiveSource, EngineE
                 schema: row.first().and_then(Value::as_string),
                 name,
             };
-            catalog.insert(table, u64::try_from(rows).unwrap_or(0));
+            // Never analyzed (-1): the engine's estimate from the table's size on disk.
+            let rows = match u64::try_from(rows) {
+                Ok(rows) => rows,
+                Err(_) => engine
+                    .estimated_rows(&table)
+                    .await
+                    .ok()
+                    .flatten()
+                    .unwrap_or(0),
+            };
+            catalog.insert(table, rows);
         }
     }
     Ok(LiveSource {

@@ -43,6 +43,10 @@ pub struct PlanOptions {
     pub server: Option<TargetVersion>,
     /// What of the two schemas is compared (other tools' bookkeeping is left out by default).
     pub load: crate::schema_source::LoadOptions,
+    /// Write the plan even though routines or triggers of the desired schema still name a
+    /// column or table it renames or drops (the scan is conservative: a name in a body that
+    /// means something else counts too).
+    pub ignore_dependents: bool,
 }
 
 impl Default for PlanOptions {
@@ -52,6 +56,7 @@ impl Default for PlanOptions {
             allow_destructive: false,
             server: None,
             load: Default::default(),
+            ignore_dependents: false,
         }
     }
 }
@@ -114,6 +119,11 @@ pub enum PlanMigrationError {
         "the plan would lose data:\n{0}\nNothing was written. Split the change (add the new shape, copy the data, switch the code, then drop the old in a later migration), or pass --allow-destructive to write it as an irreversible migration after taking a backup"
     )]
     Destructive(String),
+    /// Routines or triggers that the changes would leave broken.
+    #[error(
+        "the plan would break code inside the database:\n{0}\nNothing was written. Change those routines and triggers in the desired schema so that they use the new names (the plan then replaces them), or pass --ignore-dependents if they do not really use what goes"
+    )]
+    BrokenDependents(String),
 }
 
 /// Plans the next migration(s) in `dir` named `name`, from `from` to `to`.
@@ -150,6 +160,19 @@ pub async fn plan_migration(
     };
     if forward.is_empty() {
         return Ok(planned);
+    }
+    if !forward.broken_dependents.is_empty() && !options.ignore_dependents {
+        let listed: Vec<String> = forward
+            .broken_dependents
+            .iter()
+            .map(|b| {
+                format!(
+                    "  {} (line {} of its definition) still uses {}, which `{}` takes away",
+                    b.object, b.line, b.uses, b.change
+                )
+            })
+            .collect();
+        return Err(PlanMigrationError::BrokenDependents(listed.join("\n")));
     }
     let split = if options.expand_contract {
         expand_contract(&from_schema, &to_schema, &forward, hints)

@@ -152,6 +152,7 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
             "rename_suspects": result.rename_suspects,
             "unused_hints": result.unused_hints,
             "unmanaged": unmanaged,
+            "broken_dependents": result.broken_dependents,
         }));
         return Ok(exit);
     }
@@ -218,6 +219,16 @@ pub async fn run(global: &GlobalArgs, args: DiffArgs) -> Result<Exit, Failure> {
             "{} {}",
             paint("rename?", Style::Warn, false),
             s.message()
+        ));
+    }
+    for b in &result.broken_dependents {
+        println_safe(&format!(
+            "{} {} (line {} of its definition) still uses {}, which `{}` takes away",
+            paint("breaks:", Style::Bad, false),
+            b.object,
+            b.line,
+            b.uses,
+            b.change
         ));
     }
     for h in &result.unused_hints {

@@ -52,6 +52,7 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
             dev_url,
             allow_destructive,
             single_step,
+            ignore_dependents,
         } => {
             plan::run(
                 &cli.global,
@@ -63,6 +64,7 @@ pub async fn run(cli: Cli) -> Result<Exit, Failure> {
                     dev_url,
                     allow_destructive,
                     single_step,
+                    ignore_dependents,
                 },
             )
             .await

@@ -17,6 +17,7 @@ pub struct PlanArgs {
     pub dev_url: Option<String>,
     pub allow_destructive: bool,
     pub single_step: bool,
+    pub ignore_dependents: bool,
 }
 
 pub async fn run(global: &GlobalArgs, args: PlanArgs) -> Result<Exit, Failure> {
@@ -61,6 +62,7 @@ pub async fn run(global: &GlobalArgs, args: PlanArgs) -> Result<Exit, Failure> {
             allow_destructive: args.allow_destructive,
             server: None,
             load: super::load_options(global),
+            ignore_dependents: args.ignore_dependents,
         },
     )
     .await
@@ -68,6 +70,9 @@ pub async fn run(global: &GlobalArgs, args: PlanArgs) -> Result<Exit, Failure> {
         PlanMigrationError::Source(s) => source_failure(s),
         PlanMigrationError::Files(f) => Failure::from(f),
         PlanMigrationError::Destructive(_) => Failure::new(Exit::Refused, "refused", e.to_string()),
+        PlanMigrationError::BrokenDependents(_) => {
+            Failure::new(Exit::Refused, "broken_dependents", e.to_string())
+        }
         other => Failure::new(Exit::Failure, "unsupported", other.to_string()),
     })?;
     super::report_unmanaged(global, &planned.unmanaged)?;

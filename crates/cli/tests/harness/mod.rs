@@ -5,6 +5,8 @@
 //! Every test file compiles this module on its own and uses part of it.
 #![allow(dead_code)]
 
+pub mod writer;
+
 use dbwarden::engine::{Engine, Value};
 use dbwarden_testkit::{Server, TestDb};
 use std::path::{Path, PathBuf};

@@ -218,10 +218,15 @@ mod tests {
                 key: IndexKey::Expression("lower(email)".into()),
                 descending: false,
                 prefix_length: None,
+                operator_class: None,
+                nulls_first: None,
             }],
             predicate: None,
             method: None,
             comment: None,
+            include: Vec::new(),
+            nulls_not_distinct: false,
+            storage: Vec::new(),
         });
         let from = schema(vec![old.clone()]);
         old.columns.pop();

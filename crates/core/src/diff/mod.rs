@@ -47,6 +47,7 @@ mod enums;
 mod indexes;
 mod namespaces;
 mod pairing;
+mod program_uses;
 mod programs;
 mod rename;
 mod sequences;
@@ -66,6 +67,7 @@ pub use change::{Change, ColumnChanges, ColumnPosition, CommentTarget, Dependent
 pub use classify::{
     Classification, LockInfo, MysqlAlgorithm, MysqlLock, PgLockMode, Safety, classify, classify_on,
 };
+pub use program_uses::BrokenDependent;
 pub use rename::{ColumnRename, DiffError, RenameHints, RenameSuspect, TableRename, UnusedHint};
 
 /// What uses a column, for planners that must drop and recreate it around a change.
@@ -84,6 +86,10 @@ pub struct Diff {
     /// Rename hints that fit neither schema and so renamed nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unused_hints: Vec<UnusedHint>,
+    /// Routines and triggers of `to` that still name a column or table the changes rename or
+    /// drop: applying the changes would leave them failing at their next call.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub broken_dependents: Vec<BrokenDependent>,
 }
 
 impl Diff {
@@ -107,8 +113,10 @@ pub fn diff(from: &Schema, to: &Schema, hints: &RenameHints) -> Diff {
     tables::diff(from, to, &renames, &mut phases, &mut rename_suspects);
     views::diff(from, to, &renames, &mut phases);
     programs::diff(from, to, &renames, &mut phases);
+    let changes = phases.into_changes();
     Diff {
-        changes: phases.into_changes(),
+        broken_dependents: program_uses::broken_dependents(to, &changes),
+        changes,
         rename_suspects,
         unused_hints,
     }

@@ -148,10 +148,15 @@ fn indexes() -> impl Strategy<Value = Vec<Index>> {
                                 key,
                                 descending,
                                 prefix_length: None,
+                                operator_class: None,
+                                nulls_first: None,
                             }],
                             predicate,
                             method,
                             comment: None,
+                            include: Vec::new(),
+                            nulls_not_distinct: false,
+                            storage: Vec::new(),
                         },
                     )
             })

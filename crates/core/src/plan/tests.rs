@@ -39,10 +39,15 @@ fn index(name: &str, column: &str) -> Index {
             key: IndexKey::Column(column.into()),
             descending: false,
             prefix_length: None,
+            operator_class: None,
+            nulls_first: None,
         }],
         predicate: None,
         method: None,
         comment: None,
+        include: Vec::new(),
+        nulls_not_distinct: false,
+        storage: Vec::new(),
     }
 }
 

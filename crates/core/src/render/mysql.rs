@@ -320,6 +320,8 @@ mod tests {
             key: IndexKey::Column(name.into()),
             descending: false,
             prefix_length: None,
+            operator_class: None,
+            nulls_first: None,
         }
     }
 
@@ -331,6 +333,9 @@ mod tests {
             predicate: None,
             method: None,
             comment: None,
+            include: Vec::new(),
+            nulls_not_distinct: false,
+            storage: Vec::new(),
         }
     }
 
@@ -436,6 +441,8 @@ mod tests {
                             key: IndexKey::Expression("`author_id` + 1".into()),
                             descending: false,
                             prefix_length: None,
+                            operator_class: None,
+                            nulls_first: None,
                         },
                     ],
                 )

@@ -208,11 +208,20 @@ fn create_index(table: &QualifiedName, index: &Index) -> String {
                 // Parenthesized, because only a bare function call may appear without them.
                 IndexKey::Expression(expression) => format!("({expression})"),
             };
-            if part.descending {
-                format!("{key} DESC")
-            } else {
-                key
+            let mut text = key;
+            if let Some(class) = &part.operator_class {
+                text.push(' ');
+                text.push_str(class);
             }
+            if part.descending {
+                text.push_str(" DESC");
+            }
+            match part.nulls_first {
+                Some(true) => text.push_str(" NULLS FIRST"),
+                Some(false) => text.push_str(" NULLS LAST"),
+                None => {}
+            }
+            text
         })
         .collect();
     let mut sql = format!(
@@ -226,6 +235,15 @@ fn create_index(table: &QualifiedName, index: &Index) -> String {
         sql.push_str(method);
     }
     sql.push_str(&format!(" ({})", parts.join(", ")));
+    if !index.include.is_empty() {
+        sql.push_str(&format!(" INCLUDE ({})", column_list(&index.include)));
+    }
+    if index.nulls_not_distinct {
+        sql.push_str(" NULLS NOT DISTINCT");
+    }
+    if !index.storage.is_empty() {
+        sql.push_str(&format!(" WITH ({})", index.storage.join(", ")));
+    }
     if let Some(predicate) = &index.predicate {
         sql.push_str(" WHERE ");
         sql.push_str(predicate);
@@ -349,10 +367,15 @@ mod tests {
                     key: IndexKey::Expression("lower(email)".into()),
                     descending: false,
                     prefix_length: None,
+                    operator_class: None,
+                    nulls_first: None,
                 }],
                 predicate: Some("referred_by IS NULL".into()),
                 method: None,
                 comment: None,
+                include: Vec::new(),
+                nulls_not_distinct: false,
+                storage: Vec::new(),
             },
             Index {
                 name: "customers_recent".into(),
@@ -361,10 +384,15 @@ mod tests {
                     key: IndexKey::Column("id".into()),
                     descending: true,
                     prefix_length: None,
+                    operator_class: None,
+                    nulls_first: None,
                 }],
                 predicate: None,
                 method: Some("hash".into()),
                 comment: Some("Newest first".into()),
+                include: Vec::new(),
+                nulls_not_distinct: false,
+                storage: Vec::new(),
             },
         ];
         customers.comment = Some("People".into());

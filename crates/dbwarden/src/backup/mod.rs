@@ -86,6 +86,16 @@ pub enum BackupError {
         /// Which table, which figure, expected and found.
         details: String,
     },
+    /// A statement that recreates the backup's schema failed.
+    #[error("{step}: `{statement}` failed: {source}")]
+    Ddl {
+        /// What the restore was doing (`creating the schema`, `adding triggers after the rows`).
+        step: &'static str,
+        /// The statement's first line, which names the object.
+        statement: String,
+        /// The database's error.
+        source: EngineError,
+    },
     /// The database stopped taking rows from the file (its own error says why).
     #[error("the database stopped taking rows from the backup")]
     LoadStopped,
@@ -165,7 +175,9 @@ pub(crate) fn referenced_first(tables: Vec<Table>) -> Vec<Table> {
 }
 
 /// The part of `schema` a backup of `tables` needs: those tables (foreign keys to tables not
-/// taken are left out, so a scratch restore can create them), and the enums and sequences.
+/// taken are left out, so a scratch restore can create them), the enums and sequences, the
+/// extensions and routines (defaults, checks and triggers call them; a routine whose signature
+/// names a table not taken is left out), and the triggers of the tables taken.
 pub(crate) fn schema_subset(schema: &Schema, tables: &[Table]) -> Schema {
     let names: Vec<&QualifiedName> = tables.iter().map(|t| &t.name).collect();
     let mut subset = Schema::empty(schema.dialect);
@@ -202,6 +214,25 @@ pub(crate) fn schema_subset(schema: &Schema, tables: &[Table]) -> Schema {
                 })
             }),
         })
+        .cloned()
+        .collect();
+    subset.extensions = schema.extensions.clone();
+    subset.routines = schema
+        .routines
+        .iter()
+        .filter(|r| {
+            use dbwarden_core::render::programs::{RoutinePlace, routine_place};
+            // Placed before the tables here but not in the whole schema: it names a table
+            // that was not taken.
+            routine_place(r, schema) == RoutinePlace::BeforeTables
+                || routine_place(r, &subset) != RoutinePlace::BeforeTables
+        })
+        .cloned()
+        .collect();
+    subset.triggers = schema
+        .triggers
+        .iter()
+        .filter(|t| names.contains(&&t.table))
         .cloned()
         .collect();
     subset

@@ -160,6 +160,7 @@ pub async fn restore(
     let finishing = Finishing {
         prune,
         foreign_keys,
+        triggers: trigger_ddl(&manifest.schema, &to_create),
     };
     let outcome = load_all(engine, &reader, &plan, &ddl, &finishing).await;
     let summary = match outcome {
@@ -256,13 +257,63 @@ async fn prepare(
     Ok((Preparation::Load, 0, None))
 }
 
-/// DDL that creates `tables` from the backup's definitions, with the enums, sequences and
-/// namespaces they need that `target` lacks.
+/// Runs one statement of the schema a restore recreates, naming it when it fails.
+async fn run_ddl(
+    engine: &mut dyn Engine,
+    step: &'static str,
+    statement: &str,
+) -> Result<(), BackupError> {
+    match engine.execute(statement).await {
+        Ok(_) => Ok(()),
+        Err(source) => {
+            let first = statement.lines().next().unwrap_or_default();
+            let statement = if first.chars().count() > 100 {
+                format!("{}...", first.chars().take(100).collect::<String>())
+            } else {
+                first.to_owned()
+            };
+            Err(BackupError::Ddl {
+                step,
+                statement,
+                source,
+            })
+        }
+    }
+}
+
+/// The triggers of the created `tables`, as the backup defines them, for after the rows.
+fn trigger_ddl(backup: &Schema, tables: &[Table]) -> Vec<String> {
+    let mut statements = Vec::new();
+    for trigger in backup
+        .triggers
+        .iter()
+        .filter(|t| tables.iter().any(|table| table.name == t.table))
+    {
+        statements.push(dbwarden_core::render::programs::create_trigger(trigger));
+        statements.extend(dbwarden_core::render::programs::trigger_state(trigger));
+    }
+    statements
+}
+
+/// DDL that creates `tables` from the backup's definitions, with the enums, sequences,
+/// namespaces, extensions and routines they need that `target` lacks.
 fn creation_ddl(backup: &Schema, target: &Schema, tables: &[Table]) -> Vec<String> {
     if tables.is_empty() {
         return Vec::new();
     }
     let mut needed = schema_subset(backup, tables);
+    needed
+        .extensions
+        .retain(|e| !target.extensions.iter().any(|t| t.name == e.name));
+    needed.routines.retain(|r| {
+        !target
+            .routines
+            .iter()
+            .any(|t| t.name == r.name && t.arguments == r.arguments)
+    });
+    // Created once the rows are in (see `trigger_ddl`): a trigger firing on restored rows
+    // would change them, or write rows of its own.
+    needed.triggers.clear();
     needed
         .namespaces
         .retain(|n| !target.namespaces.iter().any(|t| t.name == n.name) && n.name != "public");
@@ -361,6 +412,8 @@ fn defer_keys(tables: Vec<Table>) -> (Vec<Table>, Vec<String>) {
 struct Finishing {
     prune: Vec<String>,
     foreign_keys: Vec<String>,
+    /// Triggers of the created tables, once their rows are in.
+    triggers: Vec<String>,
 }
 
 /// `DELETE`s of rows whose foreign key points at a row the sample left out (a key with a NULL
@@ -428,7 +481,7 @@ async fn load_all(
         Dialect::Mysql => {
             engine.execute("SET foreign_key_checks = 0").await?;
             for statement in ddl {
-                engine.execute(statement).await?;
+                run_ddl(engine, "creating the schema", statement).await?;
             }
         }
         Dialect::Postgres => {}
@@ -476,7 +529,7 @@ async fn load_in_transaction(
     let dialect = engine.dialect();
     if dialect != Dialect::Mysql {
         for statement in ddl {
-            engine.execute(statement).await?;
+            run_ddl(engine, "creating the schema", statement).await?;
         }
     }
     // Children first, so foreign keys from them do not block the deletes.
@@ -544,7 +597,10 @@ async fn load_in_transaction(
         }
     }
     for statement in &finishing.foreign_keys {
-        engine.execute(statement).await?;
+        run_ddl(engine, "adding foreign keys after the rows", statement).await?;
+    }
+    for statement in &finishing.triggers {
+        run_ddl(engine, "adding triggers after the rows", statement).await?;
     }
     if dialect == Dialect::Sqlite {
         let broken = engine.query("PRAGMA foreign_key_check", &[]).await?;

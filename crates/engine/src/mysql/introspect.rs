@@ -463,6 +463,8 @@ async fn read_indexes(
             key,
             descending: row.optional::<String>("sort_order")?.as_deref() == Some("D"),
             prefix_length: row.optional("sub_part")?,
+            operator_class: None,
+            nulls_first: None,
         };
         // Rows come ordered by table, index, then key position.
         if let Some(last) = indexes
@@ -536,6 +538,9 @@ fn place_index(table: &mut Table, index: CatalogIndex) {
         predicate: None,
         method: index.method,
         comment: index.comment,
+        include: Vec::new(),
+        nulls_not_distinct: false,
+        storage: Vec::new(),
     });
 }
 
@@ -851,6 +856,8 @@ mod tests {
             key: IndexKey::Column(name.into()),
             descending: false,
             prefix_length: None,
+            operator_class: None,
+            nulls_first: None,
         }
     }
 

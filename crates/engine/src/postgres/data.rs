@@ -289,16 +289,60 @@ pub(super) async fn restore_sequence_positions(
     Ok(())
 }
 
+/// `pg_class.reltuples`; for a table never analyzed (`-1`, PostgreSQL 14+; `0` with no pages
+/// counted but bytes on disk before), the planner's own estimate, which it makes from the
+/// table's size on disk and its columns' widths: never the "0 rows" that would hide a large
+/// table. Cheap and read-only, so safe inside a caller's transaction.
 pub(super) async fn estimated_rows(
     client: &Client,
     table: &QualifiedName,
 ) -> Result<Option<u64>, EngineError> {
-    catalog_number(client, table, |t| {
-        format!(
-            "SELECT greatest(reltuples, 0)::bigint::text FROM pg_class WHERE oid = {t}::regclass"
-        )
-    })
-    .await
+    let literal = quote_literal(Dialect::Postgres, &table.quoted(Dialect::Postgres));
+    let rows = text_rows(
+        client,
+        &format!(
+            "SELECT reltuples::bigint::text, relpages::text, pg_relation_size(oid)::text \
+             FROM pg_class WHERE oid = {literal}::regclass"
+        ),
+    )
+    .await?;
+    let number = |i: usize| -> Option<i64> {
+        rows.first()
+            .and_then(|r| r.get(i).cloned().flatten())
+            .and_then(|v| v.parse().ok())
+    };
+    let Some(tuples) = number(0) else {
+        return Ok(None);
+    };
+    let never_analyzed = tuples < 0 || (tuples == 0 && number(1) == Some(0) && number(2) > Some(0));
+    if !never_analyzed {
+        return Ok(Some(u64::try_from(tuples).unwrap_or(0)));
+    }
+    let plan = text_rows(
+        client,
+        &format!("EXPLAIN SELECT * FROM {}", table.quoted(Dialect::Postgres)),
+    )
+    .await?;
+    let estimate = plan
+        .first()
+        .and_then(|r| r.first().cloned().flatten())
+        .and_then(|line| planned_rows(&line));
+    if let Some(n) = estimate {
+        tracing::info!(
+            "{table} was never analyzed: ~{n} rows by the planner's estimate from its size on disk"
+        );
+    }
+    Ok(estimate)
+}
+
+/// The `rows=N` of an `EXPLAIN` line.
+fn planned_rows(line: &str) -> Option<u64> {
+    let at = line.find("rows=")? + "rows=".len();
+    let digits: String = line[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
 }
 
 /// `pg_total_relation_size`: the table, its indexes and its TOAST data.

@@ -510,7 +510,10 @@ fn index_from_row(row: &Row, names: &ColumnNames) -> Result<Index, EngineError> 
     let key_options: Vec<i16> = field(row, &INDEXES, "key_options")?;
     // Printed for the expression parts of an index that has some (NULL otherwise).
     let key_definitions: Option<Vec<Option<String>>> = field(row, &INDEXES, "key_definitions")?;
+    let key_opclasses: Vec<Option<String>> = field(row, &INDEXES, "key_opclasses")?;
+    let column_count: i16 = field(row, &INDEXES, "column_count")?;
     let key_count = usize::try_from(key_count).unwrap_or_default();
+    let column_count = usize::try_from(column_count).unwrap_or_default();
     let mut definitions = key_definitions.unwrap_or_default();
     if key_attnums.len() < key_count || key_options.len() < key_count {
         return Err(EngineError::Driver(format!(
@@ -541,15 +544,26 @@ fn index_from_row(row: &Row, names: &ColumnNames) -> Result<Index, EngineError> 
                     }
                 }
             };
+            // Bit 0 of indoption is DESC, bit 1 NULLS FIRST (pg_index.h): kept only where
+            // it is not the direction's default.
+            let descending = option & 1 == 1;
+            let nulls_first = option & 2 == 2;
             Ok(IndexPart {
                 key,
-                // Bit 0 of indoption is DESC (pg_index.h, INDOPTION_DESC).
-                descending: option & 1 == 1,
+                descending,
                 prefix_length: None,
+                operator_class: key_opclasses.get(k).cloned().flatten(),
+                nulls_first: (nulls_first != descending).then_some(nulls_first),
             })
         })
         .collect::<Result<Vec<_>, EngineError>>()?;
     let method: String = field(row, &INDEXES, "method")?;
+    let include = key_attnums
+        .iter()
+        .take(column_count)
+        .skip(key_count)
+        .map(|&attnum| names.name(table_oid, attnum, &what()))
+        .collect::<Result<Vec<_>, EngineError>>()?;
     Ok(Index {
         unique: field(row, &INDEXES, "is_unique")?,
         parts,
@@ -557,6 +571,9 @@ fn index_from_row(row: &Row, names: &ColumnNames) -> Result<Index, EngineError> 
         method: (method != "btree").then_some(method),
         comment: field(row, &INDEXES, "comment")?,
         name,
+        include,
+        nulls_not_distinct: field(row, &INDEXES, "nulls_not_distinct")?,
+        storage: field(row, &INDEXES, "storage")?,
     })
 }
 

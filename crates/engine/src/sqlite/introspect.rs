@@ -283,6 +283,8 @@ fn indexes(
                         },
                         descending: int(r, 3) == 1,
                         prefix_length: None,
+                        operator_class: None,
+                        nulls_first: None,
                     })
                     .collect();
                 indexes.push(Index {
@@ -292,6 +294,9 @@ fn indexes(
                     predicate,
                     method: None,
                     comment: None,
+                    include: Vec::new(),
+                    nulls_not_distinct: false,
+                    storage: Vec::new(),
                 });
             }
         }

@@ -501,6 +501,9 @@ mod tests {
             predicate: None,
             method: None,
             comment: None,
+            include: Vec::new(),
+            nulls_not_distinct: false,
+            storage: Vec::new(),
         };
         let create = Change::CreateIndex {
             table: table(),

@@ -562,6 +562,9 @@ mod tests {
             predicate: None,
             method: None,
             comment: None,
+            include: Vec::new(),
+            nulls_not_distinct: false,
+            storage: Vec::new(),
         };
         let check = CheckConstraint {
             name: Some("c".into()),

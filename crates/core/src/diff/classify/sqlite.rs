@@ -274,6 +274,9 @@ mod tests {
                 predicate: None,
                 method: None,
                 comment: None,
+                include: Vec::new(),
+                nulls_not_distinct: false,
+                storage: Vec::new(),
             },
         };
         assert_eq!(lite(&index).lock.describe(), "database write lock");
