@@ -1,0 +1,465 @@
+//! Schemas as real applications keep them: extensions, functions used by defaults, checks and
+//! triggers, trigger functions, views over views, operator classes; other tools' history
+//! tables; tables never analyzed; objects the model does not manage. Judged by the engines'
+//! own tools (`pg_dump --schema-only`, `SHOW CREATE`, `sqlite_master`) and, where dbwarden
+//! changes a live table, by a concurrent writer's ledger.
+
+mod harness;
+
+use dbwarden_testkit::{Server, TestDb, test_db};
+use harness::writer::{Ledger, Writer};
+use harness::{Probe, Project};
+use std::process::Command;
+use std::time::Duration;
+
+const SHOP: &str = include_str!("fixtures/shop_postgres.sql");
+
+/// Runs `sql` through `psql` (the fixture holds a `DO` block and dollar-quoted bodies, as a
+/// dump would), failing the test on the first error.
+fn psql(db: &TestDb, sql: &str) {
+    let file = tempfile::NamedTempFile::new().unwrap_or_else(|e| panic!("temp file: {e}"));
+    std::fs::write(file.path(), sql).unwrap_or_else(|e| panic!("write: {e}"));
+    let out = Command::new("psql")
+        .args(["-q", "-v", "ON_ERROR_STOP=1", "-X", "-f"])
+        .arg(file.path())
+        .arg(db.url_string())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run psql (install postgresql-client): {e}"));
+    assert!(
+        out.status.success(),
+        "psql failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `pg_dump --schema-only`, without what differs between two databases holding the same
+/// schema: comments, SET lines, the \restrict key, blank lines.
+fn schema_dump(db: &TestDb) -> String {
+    let out = Command::new("pg_dump")
+        .args(["--schema-only", "--no-owner"])
+        .arg(db.url_string())
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run pg_dump: {e}"));
+    assert!(
+        out.status.success(),
+        "pg_dump failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| {
+            !l.is_empty()
+                && !l.starts_with("--")
+                && !l.starts_with("SET ")
+                && !l.starts_with("SELECT pg_catalog.set_config")
+                && !l.starts_with("\\restrict")
+                && !l.starts_with("\\unrestrict")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `inspect` of the shop replayed into an empty database gives the same `pg_dump -s`.
+#[tokio::test(flavor = "multi_thread")]
+async fn rich_postgres_schema_replays_identically() {
+    let original = test_db!(Server::Postgres);
+    let replay = test_db!(Server::Postgres);
+    psql(&original, SHOP);
+    let inspected = Project::new(&original).run(&["inspect"]);
+    inspected.assert_code(0);
+    assert!(
+        !inspected.stderr.contains("warning:"),
+        "the shop holds only objects dbwarden manages:\n{inspected}"
+    );
+    for kind in [
+        "CREATE EXTENSION",
+        "CREATE OR REPLACE FUNCTION",
+        "CREATE TRIGGER",
+    ] {
+        assert!(
+            inspected.stdout.contains(kind),
+            "no {kind} in:\n{inspected}"
+        );
+    }
+    psql(&replay, &inspected.stdout);
+    let (a, b) = (schema_dump(&original), schema_dump(&replay));
+    if a != b {
+        let first = a
+            .lines()
+            .zip(b.lines())
+            .position(|(x, y)| x != y)
+            .unwrap_or(0);
+        panic!(
+            "pg_dump -s differs from line {first}:\noriginal: {:?}\nreplay:   {:?}",
+            a.lines().nth(first),
+            b.lines().nth(first)
+        );
+    }
+    // And dbwarden's own diff of the two is empty, both ways.
+    let project = Project::new(&original);
+    project
+        .run(&[
+            "diff",
+            "--from",
+            &original.url_string(),
+            "--to",
+            &replay.url_string(),
+            "--fail-on-diff",
+        ])
+        .assert_code(0)
+        .assert_stdout_mentions(&["no differences"]);
+}
+
+/// A verified backup, and `apply` of a destructive migration under a concurrent writer whose
+/// every write fires an audit trigger, on the shop: the backup's scratch restore needs the
+/// extensions and the functions the defaults, checks and triggers call.
+#[tokio::test(flavor = "multi_thread")]
+async fn rich_postgres_schema_backs_up_and_applies_under_writes() {
+    let db = test_db!(Server::Postgres);
+    psql(&db, SHOP);
+    let project = Project::new(&db);
+    project
+        .run(&["backup", "create", "--verify", "-o", "shop.dbwb"])
+        .assert_code(0);
+    project.migration(
+        "0001_drop_coupon_expiry",
+        "-- dbwarden:allow drop-column coupons never expire any more\nALTER TABLE shop.coupons DROP COLUMN valid_until;\n",
+        "ALTER TABLE shop.coupons ADD COLUMN valid_until date;\n",
+    );
+    let writer = Writer::start(&db, Ledger::seeded(3000)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let run = tokio::task::block_in_place(|| project.run(&["--json", "apply"]));
+    let ledger = writer.stop().await;
+    assert_eq!(run.code, 0, "{run}");
+    assert_eq!(run.json()["status"], "success", "{run}");
+    assert_eq!(ledger.refused, 0, "the writer's writes failed during apply");
+    let mut probe = Probe::new(&db).await;
+    ledger_holds(&mut probe, &ledger).await;
+    // The audit trigger kept firing: one audit row per acknowledged write at least.
+    let audited = probe
+        .scalar("SELECT count(*) FROM shop.audit_log WHERE table_name = 'users'")
+        .await;
+    assert!(
+        u64::try_from(audited).unwrap_or(0) >= ledger.acknowledged,
+        "{audited} audit rows for {} writes",
+        ledger.acknowledged
+    );
+}
+
+/// Every row the writer's ledger holds is in `users` with its values, and none it deleted.
+async fn ledger_holds(probe: &mut Probe, ledger: &Ledger) {
+    assert!(ledger.acknowledged > 5, "the writer hardly wrote");
+    let rows = probe.query("SELECT id, email, score FROM users").await;
+    let table: std::collections::BTreeMap<i64, (String, i64)> = rows
+        .into_iter()
+        .map(|r| {
+            let id = r.first().and_then(|v| v.as_i64()).unwrap_or(-1);
+            let email = r.get(1).and_then(|v| v.as_string()).unwrap_or_default();
+            let score = r.get(2).and_then(|v| v.as_i64()).unwrap_or(i64::MIN);
+            (id, (email, score))
+        })
+        .collect();
+    for (id, expected) in &ledger.rows {
+        assert_eq!(table.get(id), expected.as_ref(), "row {id}");
+    }
+}
+
+const RENAME_BASE: &str = "\
+CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100) NOT NULL, score integer, name text);
+CREATE FUNCTION users_fill_name() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.name := coalesce(NEW.name, NEW.email);
+  RETURN NEW;
+END $$;
+CREATE TRIGGER users_fill BEFORE INSERT OR UPDATE ON users FOR EACH ROW EXECUTE FUNCTION users_fill_name();
+";
+
+/// The rename that once passed every check and then broke every INSERT: the trigger function
+/// still named the old column. `plan` refuses it, naming the function and the line; with the
+/// function changed too, the plan replaces it in the expand step, and `apply --contract` runs
+/// under a writer whose every write goes through the trigger.
+#[tokio::test(flavor = "multi_thread")]
+async fn rename_used_by_a_trigger_function_is_refused_until_the_function_changes() {
+    let db = test_db!(Server::Postgres);
+    let project = Project::new(&db);
+    let url = db.url_string();
+    project.write("../base.sql", RENAME_BASE);
+    let stale = RENAME_BASE.replace(" name text", " full_name text");
+    project.write("../stale.sql", &stale);
+    project.write(
+        "../desired.sql",
+        &stale.replace("NEW.name", "NEW.full_name"),
+    );
+    let plan = |to: &str| {
+        project.run(&[
+            "plan",
+            "--to",
+            to,
+            "--name",
+            "rename",
+            "--rename",
+            "users.name=full_name",
+            "--dev-url",
+            &url,
+        ])
+    };
+    project
+        .run(&[
+            "plan",
+            "--to",
+            "base.sql",
+            "--name",
+            "base",
+            "--dev-url",
+            &url,
+        ])
+        .assert_code(0);
+    project.run(&["migrate", "up"]).assert_code(0);
+    let mut probe = Probe::new(&db).await;
+    probe
+        .execute(
+            "INSERT INTO users (id, email, score) SELECT g, 'u' || g, g FROM generate_series(1, 3000) g",
+        )
+        .await;
+
+    plan("stale.sql").assert_code(3).assert_stderr_mentions(&[
+        "function public.users_fill_name()",
+        "line 6",
+        "column public.users.name",
+    ]);
+    assert!(
+        !project.migrations_dir().join("0002_rename.up.sql").exists(),
+        "a refused plan wrote a migration"
+    );
+    project
+        .run(&[
+            "diff",
+            "--from",
+            &url,
+            "--to",
+            "stale.sql",
+            "--dev-url",
+            &url,
+            "--rename",
+            "users.name=full_name",
+        ])
+        .assert_code(0)
+        .assert_stdout_mentions(&["breaks:", "function public.users_fill_name()"]);
+
+    plan("desired.sql").assert_code(0);
+    let expand = project.read("0002_rename.up.sql");
+    let replaced = expand
+        .find("CREATE OR REPLACE FUNCTION public.users_fill_name()")
+        .unwrap_or_else(|| panic!("the expand step does not replace the function:\n{expand}"));
+    assert!(expand[replaced..].contains("NEW.full_name"), "{expand}");
+    assert!(
+        !project
+            .read("0003_rename_contract.up.sql")
+            .contains("users_fill_name"),
+        "the function belongs to the expand step"
+    );
+
+    let writer = Writer::start(&db, Ledger::seeded(3000)).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let run = tokio::task::block_in_place(|| project.run(&["--json", "apply", "--contract"]));
+    let ledger = writer.stop().await;
+    assert_eq!(run.json()["status"], "success", "{run}");
+    assert_eq!(ledger.refused, 0, "writes failed through the trigger");
+    ledger_holds(&mut probe, &ledger).await;
+    // Rows written after the contract step went through the new body.
+    probe
+        .execute("INSERT INTO users (id, email, score) VALUES (5000000, 'late', 1)")
+        .await;
+    assert_eq!(
+        probe
+            .query("SELECT full_name FROM users WHERE id = 5000000")
+            .await[0][0]
+            .as_string()
+            .as_deref(),
+        Some("late")
+    );
+    project
+        .run(&[
+            "diff",
+            "--from",
+            "desired.sql",
+            "--to",
+            &url,
+            "--dev-url",
+            &url,
+            "--fail-on-diff",
+        ])
+        .assert_code(0);
+}
+
+on_every_engine!(
+    other_tools_bookkeeping_is_left_out,
+    unmanaged_objects_are_named
+);
+
+/// History and lock tables of sqlx, Prisma, Flyway, Liquibase, dbmate/Rails, Django, knex,
+/// goose, diesel, Alembic, Atlas and Sequelize are no part of the application's schema.
+async fn other_tools_bookkeeping_is_left_out(server: Server) {
+    let db = test_db!(server);
+    let project = Project::new(&db);
+    let url = db.url_string();
+    let mut probe = Probe::new(&db).await;
+    let quote = |name: &str| dbwarden::core::quote_ident(db.url.dialect(), name);
+    probe
+        .execute(
+            "CREATE TABLE accounts (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL)",
+        )
+        .await;
+    for (table, _) in dbwarden::core::bookkeeping::TOOL_TABLES {
+        probe
+            .execute(&format!(
+                "CREATE TABLE {} (version VARCHAR(100) NOT NULL PRIMARY KEY)",
+                quote(table)
+            ))
+            .await;
+    }
+    let inspected = project.run(&["inspect"]);
+    inspected.assert_code(0);
+    for (table, tool) in dbwarden::core::bookkeeping::TOOL_TABLES {
+        assert!(
+            !inspected.stdout.contains(&quote(table)),
+            "{table} of {tool} inspected as application schema:\n{inspected}"
+        );
+        assert!(
+            inspected.stderr.contains(table),
+            "{table} not reported:\n{inspected}"
+        );
+    }
+    assert!(inspected.stdout.contains(&quote("accounts")), "{inspected}");
+    project.write(
+        "../desired.sql",
+        "CREATE TABLE accounts (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL);\n",
+    );
+    project
+        .run(&[
+            "diff",
+            "--from",
+            &url,
+            "--to",
+            "desired.sql",
+            "--dev-url",
+            &url,
+            "--fail-on-diff",
+        ])
+        .assert_code(0)
+        .assert_stdout_mentions(&["no differences"]);
+    project
+        .run(&[
+            "plan",
+            "--from",
+            &url,
+            "--to",
+            "desired.sql",
+            "--name",
+            "none",
+            "--dev-url",
+            &url,
+        ])
+        .assert_code(0)
+        .assert_stdout_mentions(&["no differences"]);
+    // Asked for, they are compared like any table.
+    let with = project.run(&["--include-tool-tables", "inspect"]);
+    with.assert_code(0);
+    assert!(with.stdout.contains(&quote("_sqlx_migrations")), "{with}");
+}
+
+/// An object of a kind the model does not manage is named on stderr, never silently dropped;
+/// `--strict` refuses.
+async fn unmanaged_objects_are_named(server: Server) {
+    let db = test_db!(server);
+    let project = Project::new(&db);
+    let mut probe = Probe::new(&db).await;
+    probe
+        .execute(
+            "CREATE TABLE accounts (id INTEGER NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL)",
+        )
+        .await;
+    let (create, kind, name) = match server {
+        Server::Postgres => (
+            "CREATE MATERIALIZED VIEW account_count AS SELECT count(*) AS n FROM accounts",
+            "materialized view",
+            "public.account_count",
+        ),
+        Server::Mysql => (
+            "CREATE EVENT purge_accounts ON SCHEDULE EVERY 1 DAY DO DELETE FROM accounts WHERE id < 0",
+            "event",
+            "purge_accounts",
+        ),
+        Server::Sqlite => (
+            "CREATE VIRTUAL TABLE boxes USING rtree(id, min_x, max_x)",
+            "virtual table",
+            "boxes",
+        ),
+    };
+    probe.execute(create).await;
+    let inspected = project.run(&["inspect"]);
+    inspected
+        .assert_code(0)
+        .assert_stderr_mentions(&["warning:", &format!("{kind} {name}")]);
+    let json = project.run(&["--json", "inspect"]);
+    assert!(
+        json.json()["unmanaged"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|o| o["name"] == name && o["kind"] == kind)),
+        "{json}"
+    );
+    project
+        .run(&["--strict", "inspect"])
+        .assert_code(3)
+        .assert_stderr_mentions(&["--strict", name]);
+    let url = db.url_string();
+    project
+        .run(&["diff", "--from", &url, "--to", &url])
+        .assert_code(0)
+        .assert_stdout_mentions(&["no differences in the objects dbwarden manages"]);
+}
+
+/// A table PostgreSQL never analyzed has `reltuples = -1`: its size must still be estimated,
+/// or the large-table escalation never fires on it.
+#[tokio::test(flavor = "multi_thread")]
+async fn never_analyzed_table_is_estimated_from_its_size() {
+    let db = test_db!(Server::Postgres);
+    let project = Project::new(&db);
+    let url = db.url_string();
+    let mut probe = Probe::new(&db).await;
+    probe
+        .execute("CREATE TABLE events (id bigint PRIMARY KEY, kind text NOT NULL, at timestamptz) WITH (autovacuum_enabled = false)")
+        .await;
+    probe
+        .execute(
+            "INSERT INTO events SELECT g, 'kind ' || g, now() FROM generate_series(1, 50000) g",
+        )
+        .await;
+    assert_eq!(
+        probe
+            .scalar("SELECT reltuples::bigint FROM pg_class WHERE relname = 'events'")
+            .await,
+        -1,
+        "the table was analyzed after all; the test needs one that was not"
+    );
+    project.write(
+        "../desired.sql",
+        "CREATE TABLE events (id bigint PRIMARY KEY, kind text NOT NULL, at timestamptz);\nCREATE INDEX events_kind ON events (kind);\n",
+    );
+    let diff = project.run(&[
+        "--json",
+        "diff",
+        "--from",
+        &url,
+        "--to",
+        "desired.sql",
+        "--dev-url",
+        &url,
+    ]);
+    diff.assert_code(0);
+    let rows = diff.json()["changes"][0]["rows_affected"].as_u64();
+    assert!(
+        rows.is_some_and(|r| r >= 25_000),
+        "estimated {rows:?} rows for a 50,000-row table:\n{diff}"
+    );
+}
