@@ -517,10 +517,7 @@ fn annotated_script(
     server: Option<&TargetVersion>,
     allow: &Allowances<'_>,
 ) -> String {
-    let mut header = header.to_string();
-    if let Some(warning) = sqlite_rebuild_warning(plan, dialect) {
-        header.push_str(&warning);
-    }
+    let header = header.to_string();
     let (plain, starts) = script_with(plan, &header, |_, _| Vec::new());
     let report = dbwarden_lint::lint(
         &dbwarden_lint::LintInput {
@@ -558,23 +555,6 @@ fn annotated_script(
         allows.get(i).cloned().unwrap_or_default()
     })
     .0
-}
-
-/// SQLite drops a table's triggers with it, and the model does not carry triggers yet, so a
-/// rebuilt table comes back without them: say so where the reviewer reads.
-fn sqlite_rebuild_warning(plan: &Plan, dialect: Dialect) -> Option<String> {
-    let rebuilt: Vec<&str> = plan
-        .steps
-        .iter()
-        .filter_map(|s| s.sql.strip_prefix("CREATE TABLE \"_dbw_new_"))
-        .filter_map(|rest| rest.split('"').next())
-        .collect();
-    (dialect == Dialect::Sqlite && !rebuilt.is_empty()).then(|| {
-        format!(
-            "WARNING: rebuilt table(s) {} lose their triggers (SQLite drops them with the old table, and dbwarden does not carry triggers yet): add their CREATE TRIGGER statements at the end of this script\n",
-            rebuilt.join(", ")
-        )
-    })
 }
 
 /// Why the plan means a statement the lint flags, or `None` when a person should decide.
