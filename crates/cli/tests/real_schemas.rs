@@ -813,3 +813,94 @@ async fn program_pair(server: Server, name: &str, base: &str, desired: &str) -> 
     }
     Ok(())
 }
+
+/// The expand step of a rename leaves a view over the column readable under its old name
+/// (code reading it has not moved yet); the contract step gives it the new column, and the
+/// view keeps its grants through the drop and create. Both steps run under a writer.
+#[tokio::test(flavor = "multi_thread")]
+async fn renamed_column_keeps_its_view_readable_until_contract() {
+    let db = test_db!(Server::Postgres);
+    let project = Project::new(&db);
+    let url = db.url_string();
+    let base = "CREATE TABLE users (id bigint PRIMARY KEY, email varchar(100) NOT NULL, score integer, name text);\n\
+                CREATE VIEW user_names AS SELECT id, name FROM users;\n";
+    project.write("../base.sql", base);
+    project.write(
+        "../desired.sql",
+        &base
+            .replace(" name text", " full_name text")
+            .replace("id, name", "id, full_name"),
+    );
+    project
+        .run(&[
+            "plan",
+            "--to",
+            "base.sql",
+            "--name",
+            "base",
+            "--dev-url",
+            &url,
+        ])
+        .assert_code(0);
+    project.run(&["migrate", "up"]).assert_code(0);
+    let mut probe = Probe::new(&db).await;
+    probe
+        .execute("INSERT INTO users (id, email, score, name) SELECT g, 'u' || g, g, 'n' || g FROM generate_series(1, 3000) g")
+        .await;
+    probe.execute("GRANT SELECT ON user_names TO PUBLIC").await;
+    let public_can_read =
+        "SELECT count(*) FROM pg_class WHERE relname = 'user_names' AND relacl::text LIKE '%=r/%'";
+    let old_reader = "SELECT count(*) FROM user_names WHERE name IS NOT NULL";
+    assert_eq!(probe.scalar(old_reader).await, 3000);
+    project
+        .run(&[
+            "plan",
+            "--from",
+            &url,
+            "--to",
+            "desired.sql",
+            "--name",
+            "rename",
+            "--rename",
+            "users.name=full_name",
+            "--dev-url",
+            &url,
+        ])
+        .assert_code(0);
+
+    let under_writes = async |args: &[&str], ledger: Ledger| {
+        let writer = Writer::start(&db, ledger).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let run = tokio::task::block_in_place(|| project.run(args));
+        (run, writer.stop().await)
+    };
+    let (expand, ledger) = under_writes(&["migrate", "up"], Ledger::seeded(3000)).await;
+    expand.assert_code(0);
+    assert_eq!(ledger.refused, 0, "writes failed during the expand step");
+    assert!(
+        probe.scalar(old_reader).await > 0,
+        "the old reader stopped working at the expand step"
+    );
+    assert_eq!(
+        probe.scalar(public_can_read).await,
+        1,
+        "grant lost at expand"
+    );
+
+    // The writer goes on from what it wrote during the expand step.
+    let (contract, ledger) = under_writes(&["apply", "--contract"], ledger).await;
+    contract.assert_code(0);
+    assert_eq!(ledger.refused, 0, "writes failed during the contract step");
+    ledger_holds(&mut probe, &ledger).await;
+    assert!(
+        probe
+            .scalar("SELECT count(*) FROM user_names WHERE full_name IS NOT NULL")
+            .await
+            > 0
+    );
+    assert_eq!(
+        probe.scalar(public_can_read).await,
+        1,
+        "grant lost at contract"
+    );
+}

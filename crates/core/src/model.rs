@@ -529,6 +529,11 @@ pub struct View {
     /// View comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// Privileges granted on the view to roles other than its owner (PostgreSQL), as
+    /// `SELECT TO reporting`. Not compared by `diff` (privileges are often managed
+    /// elsewhere); a plan that drops and recreates the view grants them again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub grants: Vec<String>,
 }
 
 /// A PostgreSQL extension.

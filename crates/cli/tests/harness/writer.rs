@@ -96,7 +96,12 @@ impl Writer {
                                 ledger.rows.insert(id, value);
                             }
                         }
-                        Err(_) => ledger.refused += 1,
+                        Err(e) => {
+                            if ledger.refused < 3 {
+                                eprintln!("writer: {sql}: {e}");
+                            }
+                            ledger.refused += 1;
+                        }
                     }
                 }
                 tokio::time::sleep(Duration::from_millis(5)).await;

@@ -71,7 +71,7 @@ pub use program_uses::BrokenDependent;
 pub use rename::{ColumnRename, DiffError, RenameHints, RenameSuspect, TableRename, UnusedHint};
 
 /// What uses a column, for planners that must drop and recreate it around a change.
-pub(crate) use dependents::column_dependents;
+pub(crate) use dependents::{column_dependents, mentions};
 
 use crate::Schema;
 

@@ -214,6 +214,7 @@ fn views() -> impl Strategy<Value = Vec<View>> {
                         definition,
                         depends_on,
                         comment,
+                        grants: Vec::new(),
                     })
             })
             .collect::<Vec<_>>()

@@ -273,6 +273,7 @@ mod tests {
             definition: "SELECT id FROM users".into(),
             depends_on: vec![QualifiedName::new("public", "users")],
             comment: None,
+            grants: Vec::new(),
         });
         orders.foreign_keys.clear();
         let to = schema(vec![orders]);

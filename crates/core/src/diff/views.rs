@@ -67,6 +67,7 @@ mod tests {
                 .map(|d| QualifiedName::new("public", *d))
                 .collect(),
             comment: None,
+            grants: Vec::new(),
         }
     }
 

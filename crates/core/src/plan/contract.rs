@@ -325,6 +325,7 @@ pub fn expand_contract(
             new_name(name)
         });
     }
+    keep_old_views(from, &mut middle, diff, &kept, &new_name);
     for (old, new) in views {
         let Some(table) = middle.table(&new).cloned() else {
             continue;
@@ -343,6 +344,43 @@ pub fn expand_contract(
         syncs,
         loses_data,
     })
+}
+
+/// Views of `from` that read what the middle schema keeps only for old readers (a dropped
+/// table, a dropped column, the old name of a renamed one) stay as they were until the
+/// contract step: rewritten to the new shape at expand time, a reader still selecting the old
+/// column would fail then, not after its code moved on.
+fn keep_old_views(
+    from: &Schema,
+    middle: &mut Schema,
+    diff: &Diff,
+    kept: &BTreeMap<QualifiedName, KeptColumns>,
+    new_name: &dyn Fn(&QualifiedName) -> QualifiedName,
+) {
+    let dropped_tables: Vec<&QualifiedName> = diff
+        .changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::DropTable { table, .. } => Some(&table.name),
+            _ => None,
+        })
+        .collect();
+    let reads_kept = |view: &View| {
+        view.depends_on.iter().any(|table| {
+            dropped_tables.contains(&table)
+                || kept.get(&new_name(table)).is_some_and(|columns| {
+                    columns
+                        .dropped
+                        .iter()
+                        .chain(&columns.renamed_old)
+                        .any(|c| crate::diff::mentions(&view.definition, c))
+                })
+        })
+    };
+    for view in from.views.iter().filter(|v| reads_kept(v)) {
+        middle.views.retain(|v| v.name != view.name);
+        middle.views.push(view.clone());
+    }
 }
 
 /// The columns of one table that the middle schema keeps or adds.
@@ -518,6 +556,7 @@ fn stand_in_view(
         ),
         depends_on: vec![table.name.clone()],
         comment: None,
+        grants: Vec::new(),
     }
 }
 

@@ -685,6 +685,7 @@ impl<'a> Planner<'a> {
                 continue;
             }
             self.push_all(objects::view_statements(self.dialect, view));
+            self.regrant(view);
             self.bounced_views.retain(|v| v != &view.name);
             self.gone_views.retain(|v| v != &view.name);
         }
@@ -703,11 +704,33 @@ impl<'a> Planner<'a> {
         self.gone_views.push(view.name.clone());
     }
 
-    /// `CREATE VIEW` with its comment.
+    /// `CREATE VIEW` with its comment, and the grants the view had in the old schema (a view
+    /// dropped and created again by the plan would lose them).
     pub(crate) fn create_view(&mut self, view: &View) {
         self.bounced_views.retain(|v| v != &view.name);
         self.push_all(objects::view_statements(self.dialect, view));
+        self.regrant(view);
         self.gone_views.retain(|v| v != &view.name);
+    }
+
+    fn regrant(&mut self, view: &View) {
+        let Some((from, _)) = self.schemas else {
+            return;
+        };
+        let grants = from
+            .views
+            .iter()
+            .find(|v| v.name == view.name)
+            .map(|v| v.grants.clone())
+            .unwrap_or_default();
+        for grant in grants {
+            if let Some((privilege, grantee)) = grant.split_once(" TO ") {
+                self.push(format!(
+                    "GRANT {privilege} ON {} TO {grantee}",
+                    view.name.quoted(self.dialect)
+                ));
+            }
+        }
     }
 
     /// The view's new body. MySQL replaces it in place whatever its columns become.
@@ -735,6 +758,7 @@ impl<'a> Planner<'a> {
                     self.drop_views_around(vec![to.name.clone()])?;
                 }
                 self.push_all(statements);
+                self.regrant(to);
             }
         }
         self.bounced_views.retain(|v| v != &to.name);

@@ -182,12 +182,14 @@ mod postgres {
             definition: " SELECT users.email\n   FROM users;".into(),
             depends_on: vec![public("users")],
             comment: Some("Emails".into()),
+            grants: Vec::new(),
         };
         let reader = View {
             name: public("email_count"),
             definition: " SELECT count(*) AS count\n   FROM user_emails;".into(),
             depends_on: vec![public("user_emails")],
             comment: None,
+            grants: Vec::new(),
         };
         let mut from = pg(vec![users()]);
         from.views = vec![view.clone(), reader.clone()];
@@ -475,6 +477,7 @@ mod postgres {
             definition: definition.into(),
             depends_on: vec![public(reads)],
             comment: None,
+            grants: Vec::new(),
         };
         let mut from = pg(vec![users()]);
         from.views = vec![
@@ -712,6 +715,7 @@ mod sqlite {
             definition: "SELECT id FROM t".into(),
             depends_on: vec![QualifiedName::bare("t")],
             comment: None,
+            grants: Vec::new(),
         }
     }
 

@@ -68,6 +68,7 @@ mod tests {
             definition: "SELECT 1".into(),
             depends_on: deps.iter().map(|d| QualifiedName::bare(*d)).collect(),
             comment: None,
+            grants: Vec::new(),
         }
     }
 

@@ -460,12 +460,14 @@ mod tests {
                 definition: "select `v_authors`.`name` AS `name` from `v_authors`".into(),
                 depends_on: vec![QualifiedName::bare("v_authors")],
                 comment: None,
+                grants: Vec::new(),
             },
             View {
                 name: QualifiedName::bare("v_authors"),
                 definition: "select `authors`.`name` AS `name` from `authors`".into(),
                 depends_on: vec![QualifiedName::bare("authors")],
                 comment: None,
+                grants: Vec::new(),
             },
         ];
         schema

@@ -458,12 +458,14 @@ mod tests {
                     definition: "SELECT id FROM public.z_view".into(),
                     depends_on: vec![QualifiedName::new("public", "z_view")],
                     comment: None,
+                    grants: Vec::new(),
                 },
                 View {
                     name: QualifiedName::new("public", "z_view"),
                     definition: "SELECT id\n   FROM public.orders".into(),
                     depends_on: vec![QualifiedName::new("public", "orders")],
                     comment: Some("All orders".into()),
+                    grants: Vec::new(),
                 },
             ],
             ..Schema::empty(Dialect::Postgres)

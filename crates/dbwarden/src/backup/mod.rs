@@ -229,11 +229,34 @@ pub(crate) fn schema_subset(schema: &Schema, tables: &[Table]) -> Schema {
         })
         .cloned()
         .collect();
+    subset.views = views_over(schema, &names);
+    let view_names: Vec<&QualifiedName> = subset.views.iter().map(|v| &v.name).collect();
     subset.triggers = schema
         .triggers
         .iter()
-        .filter(|t| names.contains(&&t.table))
+        .filter(|t| names.contains(&&t.table) || view_names.contains(&&t.table))
         .cloned()
         .collect();
     subset
+}
+
+/// The views of `schema` that read only `tables` and such views (a rehearsal copy needs
+/// them: the migration may replace or drop them).
+fn views_over(schema: &Schema, tables: &[&QualifiedName]) -> Vec<dbwarden_core::View> {
+    let mut taken: Vec<dbwarden_core::View> = Vec::new();
+    loop {
+        let before = taken.len();
+        for view in &schema.views {
+            let ready = !taken.iter().any(|t| t.name == view.name)
+                && view.depends_on.iter().all(|d| {
+                    d == &view.name || tables.contains(&d) || taken.iter().any(|t| &t.name == d)
+                });
+            if ready {
+                taken.push(view.clone());
+            }
+        }
+        if taken.len() == before {
+            return taken;
+        }
+    }
 }

@@ -311,6 +311,9 @@ fn creation_ddl(backup: &Schema, target: &Schema, tables: &[Table]) -> Vec<Strin
             .iter()
             .any(|t| t.name == r.name && t.arguments == r.arguments)
     });
+    needed
+        .views
+        .retain(|v| !target.views.iter().any(|t| t.name == v.name));
     // Created once the rows are in (see `trigger_ddl`): a trigger firing on restored rows
     // would change them, or write rows of its own.
     needed.triggers.clear();

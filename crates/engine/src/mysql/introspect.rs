@@ -625,6 +625,7 @@ async fn read_views(
             definition,
             depends_on,
             comment: None,
+            grants: Vec::new(),
         });
     }
     Ok(views)

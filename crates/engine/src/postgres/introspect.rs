@@ -593,6 +593,7 @@ async fn read_views(client: &Client) -> Result<Vec<View>, EngineError> {
             definition: definition.to_owned(),
             depends_on: Vec::new(),
             comment: field(&row, &VIEWS, "comment")?,
+            grants: field(&row, &VIEWS, "grants")?,
         };
         views.insert(field(&row, &VIEWS, "oid")?, view);
     }

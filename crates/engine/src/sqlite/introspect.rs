@@ -111,6 +111,7 @@ pub(crate) fn introspect(conn: &Connection) -> Result<Schema, EngineError> {
             definition,
             depends_on,
             comment: None,
+            grants: Vec::new(),
         });
     }
     schema.normalize();

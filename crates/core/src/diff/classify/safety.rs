@@ -509,6 +509,7 @@ mod tests {
             definition: "SELECT 1".into(),
             depends_on: vec![],
             comment: None,
+            grants: Vec::new(),
         };
         assert_eq!(
             safety(&Change::DropView { view }, Dialect::Postgres),

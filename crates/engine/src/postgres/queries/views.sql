@@ -4,6 +4,13 @@ SELECT c.oid AS oid,
        n.nspname::text AS schema,
        c.relname::text AS name,
        pg_catalog.pg_get_viewdef(c.oid, true) AS definition,
+       -- Privileges held by roles other than the owner, as "PRIVILEGE TO grantee".
+       ARRAY(SELECT a.privilege_type || ' TO ' ||
+                    CASE WHEN a.grantee = 0 THEN 'PUBLIC'
+                         ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END
+             FROM pg_catalog.aclexplode(c.relacl) a
+             WHERE a.grantee <> c.relowner
+             ORDER BY 1) AS grants,
        description.description AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
