@@ -173,7 +173,7 @@ async fn read_schema(
             let files = sql_files(path)?;
             with_scratch(dev, async |scratch| {
                 for file in &files {
-                    apply_file(scratch, file).await?;
+                    apply_desired_file(scratch, file).await?;
                 }
                 Ok(scratch.introspect().await?)
             })
@@ -232,6 +232,98 @@ fn sql_files(path: &Path) -> Result<Vec<PathBuf>, SourceError> {
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// A desired-schema file: its statements in any order that the database accepts, as other
+/// declarative tools read them. A statement that fails for want of an object (a foreign key
+/// to a table created further down) waits until the others ran, as long as each round makes
+/// progress. A `pg_dump` file's data (`COPY ... FROM stdin` blocks) and psql meta-commands
+/// are left out.
+async fn apply_desired_file(engine: &mut dyn Engine, file: &Path) -> Result<(), SourceError> {
+    let text = std::fs::read_to_string(file).map_err(|e| SourceError::Io {
+        path: file.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    let dialect = engine.dialect();
+    let text = if dialect == Dialect::Postgres {
+        without_dump_data(&text)
+    } else {
+        text
+    };
+    if dialect == Dialect::Mysql {
+        // A foreign key may then name a table created later in the file.
+        engine.execute("SET foreign_key_checks = 0").await?;
+    }
+    let mut waiting = dbwarden_sql::split(&text, dialect).map_err(|e| SourceError::Apply {
+        file: file.to_path_buf(),
+        line: 0,
+        message: e.to_string(),
+    })?;
+    loop {
+        let mut failed = Vec::new();
+        let before = waiting.len();
+        for stmt in waiting {
+            match engine.execute(&stmt.sql).await {
+                Ok(_) => {}
+                Err(e) if lacks_an_object(&e) => failed.push((stmt, e)),
+                Err(e) => return Err(apply_error(file, &stmt, e)),
+            }
+        }
+        if failed.is_empty() {
+            return Ok(());
+        }
+        if failed.len() == before {
+            let (stmt, e) = failed.remove(0);
+            return Err(apply_error(file, &stmt, e));
+        }
+        waiting = failed.into_iter().map(|(stmt, _)| stmt).collect();
+    }
+}
+
+/// Whether the statement failed because something it names does not exist (yet).
+fn lacks_an_object(error: &EngineError) -> bool {
+    const POSTGRES: &[&str] = &["42P01", "42704", "42883", "3F000", "42703"];
+    const MYSQL: &[&str] = &["1146", "1824"];
+    match error.code() {
+        Some(code) => POSTGRES.contains(&code) || MYSQL.contains(&code),
+        // SQLite gives no codes for these.
+        None => error.to_string().contains("no such "),
+    }
+}
+
+/// `text` without `COPY ... FROM stdin;` data blocks and psql meta-command lines (`\connect`,
+/// `\restrict`), each removed line left empty so that line numbers still match.
+fn without_dump_data(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_data = false;
+    for line in text.lines() {
+        let upper = line.trim_start().to_ascii_uppercase();
+        let starts_data = upper.starts_with("COPY ") && upper.trim_end().ends_with("FROM STDIN;");
+        let skip = in_data || starts_data || line.starts_with('\\');
+        if in_data && line == "\\." {
+            in_data = false;
+        } else if starts_data {
+            in_data = true;
+        }
+        if !skip {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn apply_error(file: &Path, stmt: &dbwarden_sql::Statement, e: EngineError) -> SourceError {
+    SourceError::Apply {
+        file: file.to_path_buf(),
+        line: match &e {
+            EngineError::Sql {
+                position: Some(p), ..
+            } => stmt.line_of_offset(*p),
+            _ => stmt.line,
+        },
+        message: e.to_string(),
+    }
 }
 
 async fn apply_file(engine: &mut dyn Engine, file: &Path) -> Result<(), SourceError> {

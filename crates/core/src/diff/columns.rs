@@ -100,7 +100,10 @@ pub(crate) fn diff(pair: &TablePair<'_>, out: &mut Vec<Change>, suspects: &mut V
         .filter(|c| renamed.column(&c.name).is_some())
         .map(|c| c.name.clone())
         .collect();
-    if kept_old_order != kept_new_order {
+    // PostgreSQL cannot reorder columns (only a rebuild of the table could) and appends every
+    // added column: its column order is not compared, or the plan after an `ADD COLUMN` that
+    // was meant to go in the middle would find a difference no plan can remove.
+    if kept_old_order != kept_new_order && schema.dialect != crate::Dialect::Postgres {
         out.push(Change::ReorderColumns {
             table: table.clone(),
             from: kept_old_order,
@@ -412,8 +415,12 @@ mod tests {
 
     #[test]
     fn reordered_columns() {
-        let from = users(vec![column("a", "integer"), column("b", "integer")]);
-        let to = users(vec![column("b", "integer"), column("a", "integer")]);
+        let mut from = users(vec![column("a", "integer"), column("b", "integer")]);
+        let mut to = users(vec![column("b", "integer"), column("a", "integer")]);
+        // Not compared on PostgreSQL, which cannot reorder.
+        assert!(diff(&from, &to, &RenameHints::new()).changes.is_empty());
+        from.dialect = crate::Dialect::Mysql;
+        to.dialect = crate::Dialect::Mysql;
         assert_eq!(
             diff(&from, &to, &RenameHints::new()).changes,
             vec![Change::ReorderColumns {

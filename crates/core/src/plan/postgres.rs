@@ -21,6 +21,18 @@ fn column_list(columns: &[String]) -> String {
     crate::dialect::quote_ident_list(Dialect::Postgres, columns)
 }
 
+/// Whether `data_type` (as a column holds it, maybe an array) is an enum type of either schema.
+fn is_enum(p: &Planner<'_>, data_type: &str) -> bool {
+    let Ok((from, to)) = p.schemas("an enum type check") else {
+        return false;
+    };
+    let base = data_type.trim_end_matches("[]");
+    from.enums
+        .iter()
+        .chain(&to.enums)
+        .any(|e| base == e.name.to_string() || base == e.name.quoted(D) || base == name(&e.name))
+}
+
 /// Writes `change` into `p`.
 pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanError> {
     match change {
@@ -686,7 +698,17 @@ fn alter_column(
             (None, false) => {}
         }
         if changes.data_type && to.generated.is_none() {
-            sql.push_str(&format!(" USING {}::{}", ident(&to.name), to.data_type));
+            // No cast joins two enum types, or an enum and most types: text joins them all.
+            let via = if is_enum(p, &from.data_type) || is_enum(p, &to.data_type) {
+                "::text"
+            } else {
+                ""
+            };
+            sql.push_str(&format!(
+                " USING {}{via}::{}",
+                ident(&to.name),
+                to.data_type
+            ));
         }
         p.push(sql);
     }
