@@ -2,6 +2,7 @@
 """dbwarden diff side by side with migra (PyPI) on two PostgreSQL databases of N tables each.
 
 usage: bench/diff_migra.py [--tables 1000] [--rounds 5]
+                           [--functions 1000 --triggers 500 --views 100]
                            [--dbwarden $CARGO_TARGET_DIR/release/dbwarden (else target/...)]
                            [--migra migra] [--gen ../shared/bench/gen_schema.py]
 
@@ -55,10 +56,37 @@ def psql(sql, db="postgres"):
     subprocess.run(ADMIN + ["-d", db, "-c", sql], check=True, stdout=subprocess.DEVNULL)
 
 
-def load(db, gen, tables, variant, tmp):
+def programs_sql(variant, tables, functions, triggers, views):
+    """Functions, triggers and views on top of the generated tables (issue 11's workload).
+    Variant `b` changes every tenth function body, drops every twentieth trigger and changes
+    every tenth extra view."""
+    out = ["SET check_function_bodies = false;"]
+    for i in range(functions):
+        step = 2 if variant == "b" and i % 10 == 0 else 1
+        if i % 2:
+            out.append(f"CREATE FUNCTION fn_{i}(v bigint) RETURNS bigint LANGUAGE sql IMMUTABLE "
+                       f"AS $$ SELECT v + {step} $$;")
+        else:
+            out.append(f"CREATE FUNCTION fn_{i}() RETURNS trigger LANGUAGE plpgsql AS $$ "
+                       f"BEGIN NEW.id := NEW.id + {step - 1}; RETURN NEW; END $$;")
+    for i in range(triggers):
+        if variant == "b" and i % 20 == 0:
+            continue
+        table = f"t{i % tables:04d}"
+        out.append(f"CREATE TRIGGER trg_{i} BEFORE INSERT ON {table} FOR EACH ROW "
+                   f"EXECUTE FUNCTION fn_{(2 * i) % functions}();")
+    for i in range(views):
+        extra = ", 1 AS changed" if variant == "b" and i % 10 == 0 else ""
+        out.append(f"CREATE VIEW extra_view_{i} AS SELECT id{extra} FROM t{i % tables:04d};")
+    return "\n".join(out) + "\n"
+
+
+def load(db, gen, tables, variant, tmp, programs=None):
     path = os.path.join(tmp, f"{variant}.sql")
     with open(path, "w") as f:
         subprocess.run([sys.executable, gen, str(tables), variant], stdout=f, check=True)
+        if programs:
+            f.write(programs_sql(variant, tables, *programs))
     psql(f"CREATE DATABASE {db}")
     subprocess.run(ADMIN + ["-d", db, "-f", path], check=True, stdout=subprocess.DEVNULL)
     # Settle the new catalog (statistics, visibility) now, rather than under autovacuum while
@@ -96,7 +124,15 @@ def main():
     parser.add_argument("--dbwarden", default=BINARY)
     parser.add_argument("--migra", default="migra")
     parser.add_argument("--gen", default=GEN)
+    parser.add_argument("--functions", type=int, default=0,
+                        help="also create this many functions (half of them trigger functions)")
+    parser.add_argument("--triggers", type=int, default=0)
+    parser.add_argument("--views", type=int, default=0, help="extra views, on top of gen's")
     args = parser.parse_args()
+    programs = ((args.functions, args.triggers, args.views)
+                if args.functions or args.triggers or args.views else None)
+    if programs and args.triggers and args.functions < 2:
+        sys.exit("--triggers needs --functions (at least 2)")
     if not os.path.exists(args.dbwarden):
         sys.exit(f"{args.dbwarden} missing: build first (cargo build --release -p dbwarden-cli)")
     if shutil.which(args.migra) is None:
@@ -117,7 +153,7 @@ def main():
             started = time.perf_counter()
             for variant, db in dbs.items():
                 created.append(db)
-                load(db, args.gen, args.tables, variant, tmp)
+                load(db, args.gen, args.tables, variant, tmp, programs)
             print(f"loaded {args.tables} tables into {dbs['a']} and {dbs['b']} in "
                   f"{time.perf_counter() - started:.1f} s", flush=True)
             migra_cmd = [args.migra, f"postgresql://postgres@127.0.0.1:5432/{dbs['a']}",
@@ -151,7 +187,9 @@ def main():
 
     med = {tool: statistics.median(times) for tool, times in runs.items()}
     print()
-    print(f"median of {args.rounds} rounds, {args.tables} tables per database")
+    print(f"median of {args.rounds} rounds, {args.tables} tables per database"
+          + (f", {args.functions} functions, {args.triggers} triggers, {args.views} extra views"
+             if programs else ""))
     print(f"  migra {migra_version:<18} {med['migra']:7.3f} s   "
           f"({counts['migra']} statements)")
     print(f"  dbwarden diff            {med['dbwarden']:7.3f} s   "

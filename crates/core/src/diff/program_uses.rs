@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::Change;
 use super::dependents::mentions;
 use crate::{QualifiedName, Routine, Schema, Trigger};
+use std::collections::{HashMap, HashSet};
 
 /// A routine or trigger of the new schema whose definition still names a column or table that
 /// the diff renames or drops.
@@ -34,6 +35,24 @@ enum Gone<'a> {
 /// drops.
 pub(crate) fn broken_dependents(to: &Schema, changes: &[Change]) -> Vec<BrokenDependent> {
     let mut found = Vec::new();
+    // Lowercased once: a schema holds thousands of bodies, a diff many drops.
+    let routine_texts: Vec<String> = to
+        .routines
+        .iter()
+        .map(|r| without_literals(&body_of(r).to_lowercase()))
+        .collect();
+    let trigger_texts: Vec<String> = to
+        .triggers
+        .iter()
+        .map(|t| without_literals(&t.definition.to_lowercase()))
+        .collect();
+    // The tables each routine runs on as a trigger function.
+    let mut fired_on: HashMap<&QualifiedName, HashSet<&QualifiedName>> = HashMap::new();
+    for trigger in &to.triggers {
+        if let Some(function) = &trigger.function {
+            fired_on.entry(function).or_default().insert(&trigger.table);
+        }
+    }
     for change in changes {
         let gone = match change {
             Change::RenameColumn { table, from, .. } => Gone::Column(table, from),
@@ -42,13 +61,13 @@ pub(crate) fn broken_dependents(to: &Schema, changes: &[Change]) -> Vec<BrokenDe
             Change::DropTable { table, .. } => Gone::Table(&table.name),
             _ => continue,
         };
-        for routine in &to.routines {
+        for (routine, text) in to.routines.iter().zip(&routine_texts) {
             let fires_on = |table: &QualifiedName| {
-                to.triggers
-                    .iter()
-                    .any(|t| &t.table == table && t.function.as_ref() == Some(&routine.name))
+                fired_on
+                    .get(&routine.name)
+                    .is_some_and(|tables| tables.contains(table))
             };
-            if let Some((line, uses)) = uses(&body_of(routine), &gone, fires_on) {
+            if let Some((line, uses)) = uses(text, &gone, fires_on) {
                 found.push(BrokenDependent {
                     object: routine_label(routine),
                     line,
@@ -57,9 +76,9 @@ pub(crate) fn broken_dependents(to: &Schema, changes: &[Change]) -> Vec<BrokenDe
                 });
             }
         }
-        for trigger in &to.triggers {
+        for (trigger, text) in to.triggers.iter().zip(&trigger_texts) {
             let on_table = |table: &QualifiedName| &trigger.table == table;
-            if let Some((line, uses)) = uses(&trigger.definition, &gone, on_table) {
+            if let Some((line, uses)) = uses(text, &gone, on_table) {
                 found.push(BrokenDependent {
                     object: trigger_label(trigger),
                     line,
@@ -72,25 +91,25 @@ pub(crate) fn broken_dependents(to: &Schema, changes: &[Change]) -> Vec<BrokenDe
     found
 }
 
-/// The line naming what `gone` took away, and what that is. A column counts when the text
-/// also names its table, or when the object runs on that table (`runs_on`).
+/// The line naming what `gone` took away, and what that is, in `text` (lowercased, without
+/// literals). A column counts when the text also names its table, or when the object runs on
+/// that table (`runs_on`).
 fn uses(
     text: &str,
     gone: &Gone<'_>,
     runs_on: impl Fn(&QualifiedName) -> bool,
 ) -> Option<(usize, String)> {
-    let text = without_literals(&text.to_lowercase());
     match gone {
         Gone::Column(table, column) => {
-            let names_table = mentions(&text, &table.name.to_lowercase()) || runs_on(table);
+            let names_table = runs_on(table) || mentions(text, &table.name.to_lowercase());
             if !names_table {
                 return None;
             }
-            let line = line_naming(&text, &column.to_lowercase())?;
+            let line = line_naming(text, &column.to_lowercase())?;
             Some((line, format!("column {table}.{column}")))
         }
         Gone::Table(table) => {
-            let line = line_naming(&text, &table.name.to_lowercase())?;
+            let line = line_naming(text, &table.name.to_lowercase())?;
             Some((line, format!("table {table}")))
         }
     }

@@ -6,6 +6,7 @@ use super::pairing::Renames;
 use super::{Change, CommentTarget, Phases};
 use crate::render::programs::{RoutinePlace, routine_place};
 use crate::{Routine, Schema, Trigger};
+use std::collections::{HashMap, HashSet};
 
 /// Adds the changes of extensions, routines and triggers to `phases`.
 pub(crate) fn diff(from: &Schema, to: &Schema, renames: &Renames, phases: &mut Phases) {
@@ -46,13 +47,12 @@ fn extensions(from: &Schema, to: &Schema, phases: &mut Phases) {
     }
 }
 
-fn same_routine(a: &Routine, b: &Routine) -> bool {
-    a.name == b.name && a.arguments == b.arguments
-}
-
 fn routines(from: &Schema, to: &Schema, phases: &mut Phases) {
+    let key = |r: &Routine| (r.name.clone(), r.arguments.clone());
+    let old_by_key: HashMap<_, &Routine> = from.routines.iter().map(|r| (key(r), r)).collect();
+    let new_keys: HashSet<_> = to.routines.iter().map(key).collect();
     for old in &from.routines {
-        if !to.routines.iter().any(|new| same_routine(old, new)) {
+        if !new_keys.contains(&key(old)) {
             let change = Change::DropRoutine {
                 routine: old.clone(),
             };
@@ -65,7 +65,7 @@ fn routines(from: &Schema, to: &Schema, phases: &mut Phases) {
         }
     }
     for new in &to.routines {
-        let old = from.routines.iter().find(|old| same_routine(old, new));
+        let old = old_by_key.get(&key(new)).copied();
         let change = match old {
             None => Some(Change::CreateRoutine {
                 routine: new.clone(),
@@ -107,16 +107,18 @@ fn triggers(from: &Schema, to: &Schema, renames: &Renames, phases: &mut Phases) 
             ..t.clone()
         })
         .collect();
-    let same = |a: &Trigger, b: &Trigger| a.table == b.table && a.name == b.name;
+    let key = |t: &Trigger| (t.table.clone(), t.name.clone());
+    let old_by_key: HashMap<_, &Trigger> = old_triggers.iter().map(|t| (key(t), t)).collect();
+    let new_keys: HashSet<_> = to.triggers.iter().map(key).collect();
     for old in &old_triggers {
-        if !to.triggers.iter().any(|new| same(old, new)) {
+        if !new_keys.contains(&key(old)) {
             phases.triggers_dropped.push(Change::DropTrigger {
                 trigger: old.clone(),
             });
         }
     }
     for new in &to.triggers {
-        let old = old_triggers.iter().find(|old| same(old, new));
+        let old = old_by_key.get(&key(new)).copied();
         match old {
             None => phases
                 .triggers_created_or_replaced
