@@ -904,3 +904,45 @@ async fn renamed_column_keeps_its_view_readable_until_contract() {
         "grant lost at contract"
     );
 }
+
+/// A hand-written migration that renames a column a trigger function still uses passes every
+/// check of its own SQL; the rehearsal fires the table's triggers on the copy afterwards and
+/// fails there, so production is not touched (its writer never sees the broken trigger).
+#[tokio::test(flavor = "multi_thread")]
+async fn rehearsal_fires_triggers_and_catches_one_the_migration_broke() {
+    let db = test_db!(Server::Postgres);
+    let project = Project::new(&db);
+    project.migration(
+        "0001_base",
+        RENAME_BASE,
+        "DROP TABLE users;\nDROP FUNCTION users_fill_name();\n",
+    );
+    project.run(&["migrate", "up"]).assert_code(0);
+    let mut probe = Probe::new(&db).await;
+    probe
+        .execute(
+            "INSERT INTO users (id, email, score) SELECT g, 'u' || g, g FROM generate_series(1, 3000) g",
+        )
+        .await;
+    project.migration(
+        "0002_rename",
+        "-- dbwarden:allow rename-column the application reads both names already\n\
+         ALTER TABLE users RENAME COLUMN name TO full_name;\n",
+        "ALTER TABLE users RENAME COLUMN full_name TO name;\n",
+    );
+    let writer = Writer::start(&db, Ledger::seeded(3000)).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let run = tokio::task::block_in_place(|| project.run(&["apply"]));
+    let ledger = writer.stop().await;
+    run.assert_code(3)
+        .assert_stderr_mentions(&["rehearsal", "a trigger on public.users fails"]);
+    assert_eq!(ledger.refused, 0, "production's trigger broke");
+    ledger_holds(&mut probe, &ledger).await;
+    assert_eq!(
+        probe
+            .scalar("SELECT count(*) FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'name'")
+            .await,
+        1,
+        "the rename reached production"
+    );
+}

@@ -1,7 +1,8 @@
 //! Reads each statement of a migration: the sqlparser AST where the parser understands it, a
 //! few forms recognised by their keywords where it does not (the parser misses
 //! `DROP INDEX CONCURRENTLY`, `REINDEX`, `CLUSTER`, `VACUUM (...)`, `PRAGMA`, `DO` blocks,
-//! `ALTER SEQUENCE`, many PL/pgSQL and MySQL routine bodies, MySQL `ALTER TABLE ... CONVERT TO`),
+//! `ALTER SEQUENCE`, `ALTER DOMAIN`, many PL/pgSQL and MySQL routine bodies, MySQL
+//! `ALTER TABLE ... CONVERT TO`),
 //! and otherwise the parser's message, so an unreadable statement is reported rather than
 //! passed.
 
@@ -52,7 +53,7 @@ pub(crate) enum Parsed {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum OpaqueForm {
     /// PostgreSQL `DROP INDEX CONCURRENTLY [IF EXISTS] name [, ...]`.
-    DropIndexConcurrently { names: Vec<String> },
+    DropIndexConcurrently { names: Vec<String>, if_exists: bool },
     /// PostgreSQL `REINDEX [(options)] {INDEX | TABLE | SCHEMA | DATABASE | SYSTEM} [CONCURRENTLY] name`.
     Reindex {
         target: String,
@@ -79,6 +80,8 @@ pub(crate) enum OpaqueForm {
     },
     /// PostgreSQL `ALTER SEQUENCE`.
     AlterSequence { name: Option<String> },
+    /// PostgreSQL `ALTER DOMAIN name ...`.
+    AlterDomain { name: String, change: DomainChange },
     /// PostgreSQL `COMMENT ON ...` forms the parser misses (on functions with arguments).
     Comment,
     /// MySQL `ALTER TABLE t CONVERT TO CHARACTER SET ...`, `[DEFAULT] CHARACTER SET = ...`,
@@ -89,6 +92,22 @@ pub(crate) enum OpaqueForm {
         algorithm: Option<String>,
         lock: Option<String>,
     },
+}
+
+/// What an `ALTER DOMAIN` does. Adding a constraint checks every column of the domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DomainChange {
+    /// `ADD [CONSTRAINT name] CHECK (...) [NOT VALID]`; `check` is the text from `CHECK` to the
+    /// end of the statement as written, `NOT VALID` excluded.
+    AddCheck {
+        constraint: Option<String>,
+        check: String,
+        not_valid: bool,
+    },
+    /// `SET NOT NULL` or `ADD [CONSTRAINT name] NOT NULL`, which have no `NOT VALID` form.
+    SetNotNull,
+    /// Anything else: defaults, drops, renames, `VALIDATE CONSTRAINT`, owner, schema.
+    Other,
 }
 
 /// What a MySQL table-option `ALTER TABLE` does to the rows.
@@ -223,12 +242,10 @@ fn recognise(dialect: Dialect, spanned: &[TokenWithSpan], sql: &str) -> Option<O
     let word = |i: usize, w: &str| tokens.get(i).is_some_and(|t| is_keyword(t, w));
     match dialect {
         Dialect::Postgres if word(0, "DROP") && word(1, "INDEX") && word(2, "CONCURRENTLY") => {
-            let mut rest = 3;
-            if word(3, "IF") && word(4, "EXISTS") {
-                rest = 5;
-            }
-            let names = names(&tokens[rest..]);
-            (!names.is_empty()).then_some(OpaqueForm::DropIndexConcurrently { names })
+            let if_exists = word(3, "IF") && word(4, "EXISTS");
+            let rest = if if_exists { 5 } else { 3 };
+            let names = names(&tokens[rest.min(tokens.len())..]);
+            (!names.is_empty()).then_some(OpaqueForm::DropIndexConcurrently { names, if_exists })
         }
         Dialect::Postgres if word(0, "REINDEX") => {
             let mut at = 1;
@@ -300,6 +317,7 @@ fn recognise(dialect: Dialect, spanned: &[TokenWithSpan], sql: &str) -> Option<O
             let name = names(&tokens[at.min(tokens.len())..]).into_iter().next();
             Some(OpaqueForm::AlterSequence { name })
         }
+        Dialect::Postgres if word(0, "ALTER") && word(1, "DOMAIN") => alter_domain(spanned, sql),
         Dialect::Postgres if word(0, "COMMENT") && word(1, "ON") => Some(OpaqueForm::Comment),
         Dialect::Mysql if word(0, "ALTER") && word(1, "TABLE") => mysql_table_options(&tokens),
         Dialect::Postgres | Dialect::Mysql if word(0, "CREATE") => routine(dialect, &tokens),
@@ -340,6 +358,69 @@ fn do_block(tokens: &[&Token], spanned: &[TokenWithSpan], sql: &str) -> Option<O
     Some(OpaqueForm::DoBlock {
         body,
         body_offset: start + quote,
+    })
+}
+
+/// `ALTER DOMAIN name <action>`, with what the action does to the columns of the domain.
+fn alter_domain(spanned: &[TokenWithSpan], sql: &str) -> Option<OpaqueForm> {
+    let tokens: Vec<&Token> = spanned.iter().map(|t| &t.token).collect();
+    let word = |i: usize, w: &str| tokens.get(i).is_some_and(|t| is_keyword(t, w));
+    let name = names(&tokens[2..]).into_iter().next()?;
+    // The name's tokens: a word, then `.word` for each qualifier.
+    let mut at = 3;
+    while tokens.get(at) == Some(&&Token::Period) {
+        at += 2;
+    }
+    let change = if word(at, "SET") && word(at + 1, "NOT") && word(at + 2, "NULL") {
+        DomainChange::SetNotNull
+    } else if word(at, "ADD") {
+        let (constraint, at) = if word(at + 1, "CONSTRAINT") {
+            (tokens.get(at + 2).map(ToString::to_string), at + 3)
+        } else {
+            (None, at + 1)
+        };
+        if word(at, "NOT") && word(at + 1, "NULL") {
+            DomainChange::SetNotNull
+        } else if word(at, "CHECK") && tokens.get(at + 1) == Some(&&Token::LParen) {
+            domain_check(spanned, sql, at, constraint)?
+        } else {
+            // Not a domain constraint: left for the server to refuse, and reported unread.
+            return None;
+        }
+    } else if ["SET", "DROP", "RENAME", "VALIDATE", "OWNER"]
+        .iter()
+        .any(|action| word(at, action))
+    {
+        DomainChange::Other
+    } else {
+        return None;
+    };
+    Some(OpaqueForm::AlterDomain { name, change })
+}
+
+/// `CHECK (...) [NOT VALID]` from token `at` to the end of an `ALTER DOMAIN ... ADD`.
+fn domain_check(
+    spanned: &[TokenWithSpan],
+    sql: &str,
+    at: usize,
+    constraint: Option<String>,
+) -> Option<DomainChange> {
+    let mut end = spanned.len();
+    while end > at && spanned[end - 1].token == Token::SemiColon {
+        end -= 1;
+    }
+    let not_valid = end >= at + 3
+        && is_keyword(&spanned[end - 2].token, "NOT")
+        && is_keyword(&spanned[end - 1].token, "VALID");
+    if not_valid {
+        end -= 2;
+    }
+    let start = byte_offset(sql, spanned.get(at)?.span.start)?;
+    let stop = byte_offset(sql, spanned.get(end.checked_sub(1)?)?.span.end)?;
+    Some(DomainChange::AddCheck {
+        constraint,
+        check: sql.get(start..stop)?.to_string(),
+        not_valid,
     })
 }
 
@@ -561,7 +642,8 @@ mod tests {
         assert_eq!(
             opaque("DROP INDEX CONCURRENTLY IF EXISTS public.\"Idx\"", pg),
             OpaqueForm::DropIndexConcurrently {
-                names: vec!["public.\"Idx\"".into()]
+                names: vec!["public.\"Idx\"".into()],
+                if_exists: true
             }
         );
         assert_eq!(
@@ -677,6 +759,75 @@ mod tests {
             read("ALTER TABLE t FROBNICATE", my),
             Parsed::Unreadable(_)
         ));
+    }
+
+    #[test]
+    fn recognises_alter_domain() {
+        let pg = Dialect::Postgres;
+        assert_eq!(
+            opaque(
+                "ALTER DOMAIN public.price ADD CONSTRAINT price_positive CHECK (VALUE > 0) -- why\n",
+                pg
+            ),
+            OpaqueForm::AlterDomain {
+                name: "public.price".into(),
+                change: DomainChange::AddCheck {
+                    constraint: Some("price_positive".into()),
+                    check: "CHECK (VALUE > 0)".into(),
+                    not_valid: false
+                }
+            }
+        );
+        assert_eq!(
+            opaque("ALTER DOMAIN price ADD CHECK (VALUE > 0) NOT VALID", pg),
+            OpaqueForm::AlterDomain {
+                name: "price".into(),
+                change: DomainChange::AddCheck {
+                    constraint: None,
+                    check: "CHECK (VALUE > 0)".into(),
+                    not_valid: true
+                }
+            }
+        );
+        for sql in [
+            "ALTER DOMAIN price SET NOT NULL",
+            "ALTER DOMAIN price ADD CONSTRAINT n NOT NULL",
+        ] {
+            assert_eq!(
+                opaque(sql, pg),
+                OpaqueForm::AlterDomain {
+                    name: "price".into(),
+                    change: DomainChange::SetNotNull
+                },
+                "{sql}"
+            );
+        }
+        for sql in [
+            "ALTER DOMAIN price DROP NOT NULL",
+            "ALTER DOMAIN price VALIDATE CONSTRAINT c",
+            "ALTER DOMAIN price SET DEFAULT 0",
+            "ALTER DOMAIN price OWNER TO admin",
+            "ALTER DOMAIN price RENAME TO cost",
+        ] {
+            assert!(
+                matches!(
+                    opaque(sql, pg),
+                    OpaqueForm::AlterDomain {
+                        change: DomainChange::Other,
+                        ..
+                    }
+                ),
+                "{sql}"
+            );
+        }
+        for sql in [
+            "ALTER DOMAIN",
+            "ALTER DOMAIN price ADD CHECK",
+            "ALTER DOMAIN price ADD CONSTRAINT",
+            "ALTER DOMAIN price FROBNICATE",
+        ] {
+            assert!(matches!(read(sql, pg), Parsed::Unreadable(_)), "{sql}");
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The columns a DDL statement defines or retypes, for the rules about column types.
 
+use crate::rules::add_column_identity_or_serial::{numbering, numbering_of};
 use sqlparser::ast::{
     self, AlterColumnOperation, AlterTableOperation, ColumnDef, ColumnOption, DataType, Ident,
     TableConstraint,
@@ -13,6 +14,8 @@ pub(crate) struct ColumnDefinition<'a> {
     pub(crate) data_type: &'a DataType,
     /// Whether it is (all of) the primary key.
     pub(crate) primary_key: bool,
+    /// Whether it numbers rows: `serial`, identity or `AUTO_INCREMENT`.
+    pub(crate) numbered: bool,
 }
 
 /// The columns `statement` defines or retypes, in order.
@@ -49,6 +52,7 @@ pub(crate) fn defined_columns(statement: &ast::Statement) -> Vec<ColumnDefinitio
                         name: column_name,
                         data_type,
                         primary_key: false,
+                        numbered: false,
                     }),
                     AlterTableOperation::ModifyColumn {
                         col_name: name,
@@ -67,6 +71,7 @@ pub(crate) fn defined_columns(statement: &ast::Statement) -> Vec<ColumnDefinitio
                         primary_key: options
                             .iter()
                             .any(|option| matches!(option, ColumnOption::PrimaryKey(_))),
+                        numbered: numbering_of(data_type, options.iter()).is_some(),
                     }),
                     _ => {}
                 }
@@ -86,6 +91,7 @@ fn definition(column: &ColumnDef, named_in_key: bool) -> ColumnDefinition<'_> {
                 .options
                 .iter()
                 .any(|option| matches!(option.option, ColumnOption::PrimaryKey(_))),
+        numbered: numbering(column).is_some(),
     }
 }
 

@@ -103,10 +103,17 @@ fn index() -> String {
          - PostgreSQL before 12: `ALTER TYPE ... ADD VALUE` fails in a transaction \
          (`enum-add-value-in-transaction`); `SET NOT NULL` scans even with a validated check \
          (`set-not-null`); there is no `REINDEX CONCURRENTLY` (`reindex-non-concurrent`).\n\
+         - PostgreSQL before 14: there is no `DETACH PARTITION ... CONCURRENTLY` \
+         (`detach-partition-without-concurrently` reports the lock without a fix, and the \
+         concurrent form as refused).\n\
          - MySQL before 8.0.12 (MariaDB before 10.3.2): no instant `ADD COLUMN`; before 8.0.29 \
          (MariaDB 10.4): no instant `DROP COLUMN` or `ADD COLUMN ... FIRST/AFTER` \
          (`mysql-alter-without-algorithm-lock` suggests `INPLACE` and reports an \
-         `ALGORITHM=INSTANT` the server would refuse).\n\n\
+         `ALGORITHM=INSTANT` the server would refuse).\n\
+         - MariaDB 10.2.1 or later, given as the target: `DROP COLUMN IF EXISTS`, \
+         `DROP CONSTRAINT IF EXISTS` and `DROP INDEX IF EXISTS` exist, so \
+         `not-rerunnable-in-no-transaction` asks for them; without a MariaDB target the MySQL \
+         dialect is taken to be MySQL, which has none of them.\n\n\
          ## PL/pgSQL `DO` blocks\n\n\
          A `DO` block runs when the migration runs, so the statements in its body are linted as \
          if written where the block stands, and findings point at their lines in the file: \

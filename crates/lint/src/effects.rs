@@ -5,7 +5,7 @@
 
 use crate::analysis::OpaqueForm;
 use crate::file::{FileContext, StatementContext};
-use crate::locks::{LockMode, strong_lock};
+use crate::locks::{LockMode, strong_lock, takes_share_update_exclusive};
 use crate::report::Finding;
 use crate::table_work::{WorkKind, table_work};
 use crate::{LintConfig, LintInput};
@@ -157,27 +157,29 @@ fn server_facts(cx: &StatementContext) -> Option<Facts> {
     Some(facts)
 }
 
-/// Statements that read every row of an existing table under a lock that lets traffic go on:
-/// `CREATE INDEX CONCURRENTLY` and `VALIDATE CONSTRAINT` (PostgreSQL's SHARE UPDATE EXCLUSIVE).
+/// Statements on an existing table under a lock that lets traffic go on (PostgreSQL's SHARE
+/// UPDATE EXCLUSIVE): `CREATE INDEX CONCURRENTLY` and `VALIDATE CONSTRAINT`, which read every
+/// row, and `DETACH PARTITION ... CONCURRENTLY`, which does not.
 fn weak_lock_facts(cx: &StatementContext) -> Option<Facts> {
     if cx.dialect() != Dialect::Postgres {
         return None;
     }
-    let table = match cx.ast()? {
+    let (table, scans) = match cx.ast()? {
         ast::Statement::CreateIndex(create)
             if create.concurrently && !cx.is_new_table(&create.table_name) =>
         {
-            create.table_name.to_string()
+            (create.table_name.to_string(), true)
         }
         ast::Statement::AlterTable(alter)
             if !cx.is_new_table(&alter.name)
                 && !alter.operations.is_empty()
-                && alter
-                    .operations
-                    .iter()
-                    .all(|op| matches!(op, AlterTableOperation::ValidateConstraint { .. })) =>
+                && alter.operations.iter().all(takes_share_update_exclusive) =>
         {
-            alter.name.to_string()
+            let validates = alter
+                .operations
+                .iter()
+                .any(|op| matches!(op, AlterTableOperation::ValidateConstraint { .. }));
+            (alter.name.to_string(), validates)
         }
         _ => return None,
     };
@@ -187,7 +189,7 @@ fn weak_lock_facts(cx: &StatementContext) -> Option<Facts> {
         blocks_reads: false,
         blocks_writes: false,
         rewrites: false,
-        scans: true,
+        scans,
     })
 }
 
@@ -341,6 +343,20 @@ mod tests {
         let concurrent = &found[2];
         assert_eq!(concurrent.lock, Some("SHARE UPDATE EXCLUSIVE"));
         assert!(!concurrent.blocks_writes && concurrent.scans);
+    }
+
+    #[test]
+    fn detaching_a_partition() {
+        let found = effects(
+            Dialect::Postgres,
+            "ALTER TABLE m DETACH PARTITION m_1;
+ALTER TABLE m DETACH PARTITION m_2 CONCURRENTLY;",
+        );
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].lock, Some("ACCESS EXCLUSIVE"));
+        assert!(found[0].blocks_reads && !found[0].scans);
+        assert_eq!(found[1].lock, Some("SHARE UPDATE EXCLUSIVE"));
+        assert!(!found[1].blocks_writes && !found[1].scans);
     }
 
     #[test]

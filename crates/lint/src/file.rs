@@ -196,6 +196,20 @@ impl<'a> StatementContext<'a> {
             .is_some_and(|target| target.is_before(engine, major, minor, patch))
     }
 
+    /// Whether the migration is for `engine` at `major.minor.patch` or later. Only a target
+    /// version says so: without one, a MySQL-dialect server may be MySQL or MariaDB.
+    pub(crate) fn target_at_least(
+        &self,
+        engine: Engine,
+        major: u32,
+        minor: u32,
+        patch: u32,
+    ) -> bool {
+        self.file.target.is_some_and(|target| {
+            target.engine == engine && !target.is_before(engine, major, minor, patch)
+        })
+    }
+
     /// The `DO` block the statement was found in.
     pub(crate) fn enclosing(&self) -> Option<Enclosing> {
         self.analyzed().enclosing

@@ -123,6 +123,7 @@ fn strong_table_lock(cx: &StatementContext) -> Option<TableLock> {
             | OpaqueForm::DoBlock { .. }
             | OpaqueForm::Routine { .. }
             | OpaqueForm::AlterSequence { .. }
+            | OpaqueForm::AlterDomain { .. }
             | OpaqueForm::Comment
             | OpaqueForm::MysqlTableOptions { .. } => None,
         };
@@ -130,11 +131,7 @@ fn strong_table_lock(cx: &StatementContext) -> Option<TableLock> {
     match cx.ast()? {
         ast::Statement::AlterTable(alter) if !cx.is_new_table(&alter.name) => {
             let ops = &alter.operations;
-            if ops
-                .iter()
-                .all(|op| matches!(op, AlterTableOperation::ValidateConstraint { .. }))
-            {
-                // VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE: reads and writes go on.
+            if ops.iter().all(takes_share_update_exclusive) {
                 return None;
             }
             let only_foreign_keys = ops.iter().all(|op| {
@@ -208,6 +205,16 @@ fn strong_table_lock(cx: &StatementContext) -> Option<TableLock> {
     }
 }
 
+/// Whether the `ALTER TABLE` operation takes only SHARE UPDATE EXCLUSIVE, which lets reads and
+/// writes go on: `VALIDATE CONSTRAINT` and `DETACH PARTITION ... CONCURRENTLY` or `FINALIZE`.
+pub(crate) fn takes_share_update_exclusive(op: &AlterTableOperation) -> bool {
+    matches!(
+        op,
+        AlterTableOperation::ValidateConstraint { .. }
+            | AlterTableOperation::DetachPartitionOf { mode: Some(_), .. }
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -243,6 +250,18 @@ mod tests {
             Some(ShareRowExclusive)
         );
         assert_eq!(mode(pg, "ALTER TABLE t VALIDATE CONSTRAINT f"), None);
+        assert_eq!(
+            mode(pg, "ALTER TABLE t DETACH PARTITION t_2020"),
+            Some(AccessExclusive)
+        );
+        assert_eq!(
+            mode(pg, "ALTER TABLE t DETACH PARTITION t_2020 CONCURRENTLY"),
+            None
+        );
+        assert_eq!(
+            mode(pg, "ALTER TABLE t DETACH PARTITION t_2020 FINALIZE"),
+            None
+        );
         assert_eq!(mode(pg, "CREATE INDEX i ON t (c)"), Some(Share));
         assert_eq!(mode(pg, "CREATE INDEX CONCURRENTLY i ON t (c)"), None);
         assert_eq!(mode(pg, "DROP INDEX CONCURRENTLY i"), None);

@@ -117,7 +117,8 @@ rules! {
 
     /// `CREATE INDEX` without `CONCURRENTLY` on an existing table.
     RequireConcurrentIndex => "require-concurrent-index", Error, Locking, POSTGRES;
-    /// `CREATE`/`DROP`/`REINDEX ... CONCURRENTLY` in a migration that runs in a transaction.
+    /// `CREATE`/`DROP`/`REINDEX`/`DETACH PARTITION ... CONCURRENTLY` in a migration that runs in a
+    /// transaction.
     ConcurrentIndexInTransaction => "concurrent-index-in-transaction", Error, Locking, POSTGRES;
     /// `DROP INDEX` without `CONCURRENTLY`.
     DropIndexNonConcurrent => "drop-index-non-concurrent", Error, Locking, POSTGRES;
@@ -152,6 +153,8 @@ rules! {
     AddForeignKeyWithoutNotValid => "add-foreign-key-without-not-valid", Error, Locking, POSTGRES;
     /// `ADD CHECK` without `NOT VALID`.
     AddCheckWithoutNotValid => "add-check-without-not-valid", Error, Locking, POSTGRES;
+    /// `ALTER DOMAIN ... ADD CHECK` without `NOT VALID`, or `SET NOT NULL`, on an existing domain.
+    DomainConstraintScan => "domain-constraint-scan", Error, Locking, POSTGRES;
     /// `ADD UNIQUE` that builds its index under the table lock.
     AddUniqueConstraintWithoutIndex => "add-unique-constraint-without-index", Error, Locking, POSTGRES;
     /// `ADD PRIMARY KEY` on an existing table.
@@ -180,6 +183,8 @@ rules! {
     Cluster => "cluster", Error, Locking, POSTGRES;
     /// `REINDEX` without `CONCURRENTLY`.
     ReindexNonConcurrent => "reindex-non-concurrent", Error, Locking, POSTGRES;
+    /// `ALTER TABLE ... DETACH PARTITION` without `CONCURRENTLY`.
+    DetachPartitionWithoutConcurrently => "detach-partition-without-concurrently", Error, Locking, POSTGRES;
 
     /// An `int` or `serial` primary key.
     PreferBigintPk => "prefer-bigint-pk", Warning, Hygiene, POSTGRES_MYSQL;
@@ -193,6 +198,8 @@ rules! {
     PreferJsonb => "prefer-jsonb", Warning, Hygiene, POSTGRES;
     /// `CREATE` without `IF NOT EXISTS` in a no-transaction migration.
     CreateWithoutIfNotExistsInNoTransaction => "create-without-if-not-exists-in-no-transaction", Warning, Robustness, ALL_ENGINES;
+    /// `ADD COLUMN` without `IF NOT EXISTS`, or a `DROP` without `IF EXISTS`, in a no-transaction migration.
+    NotRerunnableInNoTransaction => "not-rerunnable-in-no-transaction", Warning, Robustness, ALL_ENGINES;
     /// An identifier longer than the engine keeps.
     IdentifierTooLong => "identifier-too-long", Warning, Robustness, POSTGRES_MYSQL;
     /// `ALTER TYPE ... ADD VALUE` without `BEFORE` or `AFTER`.

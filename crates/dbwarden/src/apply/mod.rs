@@ -10,6 +10,7 @@
 mod probe;
 mod rehearse;
 mod report;
+mod trigger_exercise;
 
 pub use probe::ProbeResult;
 pub use rehearse::RehearsalReport;
@@ -789,11 +790,19 @@ impl Protected<'_> {
                     .map(|e| format!("; {e}"))
                     .unwrap_or_default()
             );
+            // What failed, named, so that the refusal says which check or trigger to fix.
+            let failures: String = rehearsal
+                .failed_checks
+                .iter()
+                .chain(&rehearsal.unexpected_differences)
+                .take(5)
+                .map(|f| format!("\n  {f}"))
+                .collect();
             report.rehearsal = Some(rehearsal);
             if !passed {
                 report.step("rehearsal", StepStatus::Failed, detail.clone(), step, log);
                 return Err(ApplyError::Refused(format!(
-                    "the rehearsal on a scratch copy failed; nothing was applied: {detail}"
+                    "the rehearsal on a scratch copy failed; nothing was applied: {detail}{failures}"
                 )));
             }
             report.step("rehearsal", StepStatus::Ok, detail, step, log);

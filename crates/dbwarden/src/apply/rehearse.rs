@@ -168,6 +168,9 @@ pub async fn rehearse(
             }
         }
         report.up_succeeded = true;
+        report
+            .failed_checks
+            .extend(super::trigger_exercise::exercise_triggers(scratch).await?);
         for file in checks {
             for outcome in run_checks(scratch, file, CheckPhase::Post).await {
                 if !outcome.passed {

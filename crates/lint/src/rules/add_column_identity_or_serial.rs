@@ -6,7 +6,7 @@ use crate::columns::is_custom;
 use crate::file::StatementContext;
 use crate::identifiers::{invent, object_text};
 use dbwarden_core::{Dialect, quote_literal};
-use sqlparser::ast::{AlterTableOperation, ColumnDef, ColumnOption, Spanned};
+use sqlparser::ast::{AlterTableOperation, ColumnDef, ColumnOption, DataType, Spanned};
 use sqlparser::tokenizer::Token;
 
 pub(crate) const DOC: RuleDoc = RuleDoc {
@@ -75,13 +75,25 @@ pub(crate) fn check(cx: &StatementContext) -> Vec<Violation> {
 
 /// How the column numbers rows, if it does: `serial`, `identity` or `AUTO_INCREMENT`.
 pub(crate) fn numbering(column: &ColumnDef) -> Option<&'static str> {
+    numbering_of(
+        &column.data_type,
+        column.options.iter().map(|option| &option.option),
+    )
+}
+
+/// [`numbering`] of a column given by its type and options, as MySQL `MODIFY` and `CHANGE`
+/// carry them.
+pub(crate) fn numbering_of<'a>(
+    data_type: &DataType,
+    mut options: impl Iterator<Item = &'a ColumnOption>,
+) -> Option<&'static str> {
     if SERIALS
         .iter()
-        .any(|(name, _)| is_custom(&column.data_type, &[name]))
+        .any(|(name, _)| is_custom(data_type, &[name]))
     {
         return Some("serial");
     }
-    column.options.iter().find_map(|option| match &option.option {
+    options.find_map(|option| match option {
         ColumnOption::Generated {
             generation_expr: None,
             ..

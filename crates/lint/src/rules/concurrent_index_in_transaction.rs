@@ -6,8 +6,8 @@ use crate::file::StatementContext;
 use sqlparser::ast;
 
 pub(crate) const DOC: RuleDoc = RuleDoc {
-    summary: "`CREATE INDEX`, `DROP INDEX` or `REINDEX` with `CONCURRENTLY` in a migration that \
-              runs in a transaction.",
+    summary: "`CREATE INDEX`, `DROP INDEX`, `REINDEX` or `DETACH PARTITION` with `CONCURRENTLY` \
+              in a migration that runs in a transaction.",
     why: "PostgreSQL refuses the CONCURRENTLY forms inside a transaction block (\"ERROR: CREATE \
           INDEX CONCURRENTLY cannot run inside a transaction block\"), and dbwarden runs each \
           migration in one transaction unless its first lines say `-- dbwarden:no-transaction`. \
@@ -25,6 +25,9 @@ pub(crate) fn check(cx: &StatementContext) -> Vec<Violation> {
     let kind = match (cx.ast(), cx.opaque()) {
         (Some(ast::Statement::CreateIndex(create)), _) if create.concurrently => {
             "CREATE INDEX CONCURRENTLY"
+        }
+        (Some(ast::Statement::AlterTable(alter)), _) if detaches_concurrently(alter) => {
+            "DETACH PARTITION ... CONCURRENTLY"
         }
         (_, Some(OpaqueForm::DropIndexConcurrently { .. })) => "DROP INDEX CONCURRENTLY",
         (
@@ -49,6 +52,18 @@ pub(crate) fn check(cx: &StatementContext) -> Vec<Violation> {
     ]
 }
 
+fn detaches_concurrently(alter: &ast::AlterTable) -> bool {
+    alter.operations.iter().any(|op| {
+        matches!(
+            op,
+            ast::AlterTableOperation::DetachPartitionOf {
+                mode: Some(ast::DetachPartitionMode::Concurrently),
+                ..
+            }
+        )
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use crate::rule::Rule;
@@ -66,6 +81,7 @@ mod tests {
                 "CREATE INDEX CONCURRENTLY i ON t (c);",
                 "DROP INDEX CONCURRENTLY IF EXISTS i;",
                 "REINDEX INDEX CONCURRENTLY i;",
+                "ALTER TABLE m DETACH PARTITION m_2019 CONCURRENTLY;",
                 "SELECT 1;\n-- dbwarden:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (c);",
             ],
         );
@@ -81,6 +97,8 @@ mod tests {
                 "-- dbwarden:no-transaction\nDROP INDEX CONCURRENTLY i;\nREINDEX TABLE CONCURRENTLY t;",
                 "CREATE INDEX i ON t (c);",
                 "DROP INDEX i;",
+                "-- dbwarden:no-transaction\nALTER TABLE m DETACH PARTITION m_2019 CONCURRENTLY;",
+                "ALTER TABLE m DETACH PARTITION m_2019 FINALIZE;",
             ],
         );
     }

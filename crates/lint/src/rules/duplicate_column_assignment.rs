@@ -3,7 +3,7 @@
 
 use super::{RuleDoc, Violation};
 use crate::file::StatementContext;
-use crate::identifiers::object_key;
+use crate::identifiers::{key, object_key};
 use sqlparser::ast::{self, AssignmentTarget, ObjectName, Spanned};
 
 pub(crate) const DOC: RuleDoc = RuleDoc {
@@ -33,11 +33,10 @@ pub(crate) fn check(cx: &StatementContext) -> Vec<Violation> {
         Some(ast::Statement::Insert(insert)) => ("INSERT", insert.columns.iter().collect()),
         _ => return Vec::new(),
     };
-    let mut seen: Vec<String> = Vec::new();
+    let mut seen: Vec<&ObjectName> = Vec::new();
     let mut violations = Vec::new();
     for column in columns {
-        let key = object_key(column);
-        if seen.contains(&key) {
+        if seen.iter().any(|earlier| same_column(earlier, column)) {
             violations.push(
                 Violation::new(
                     format!("{kind} assigns column `{column}` more than once"),
@@ -48,10 +47,23 @@ pub(crate) fn check(cx: &StatementContext) -> Vec<Violation> {
                 .at(column.span()),
             );
         } else {
-            seen.push(key);
+            seen.push(column);
         }
     }
     violations
+}
+
+/// Whether two assignment targets name the same column. Two qualified targets with different
+/// qualifiers are different columns: `o.updated_at` and `c.updated_at` in a MySQL multi-table
+/// UPDATE, or subfields of two composite columns in PostgreSQL.
+fn same_column(a: &ObjectName, b: &ObjectName) -> bool {
+    let parts = |name: &ObjectName| -> Vec<String> {
+        name.0
+            .iter()
+            .map(|part| part.as_ident().map(key).unwrap_or_default())
+            .collect()
+    };
+    object_key(a) == object_key(b) && (a.0.len() == 1 || b.0.len() == 1 || parts(a) == parts(b))
 }
 
 #[cfg(test)]
@@ -90,5 +102,25 @@ mod tests {
                 ],
             );
         }
+        // Different tables of a multi-table UPDATE.
+        assert_quiet(
+            RULE,
+            Dialect::Mysql,
+            &["UPDATE orders o JOIN customers c ON c.id = o.customer_id \
+               SET o.updated_at = now(), c.updated_at = now() WHERE o.id = 1;"],
+        );
+    }
+
+    #[test]
+    fn fires_on_the_same_column_written_with_and_without_its_table() {
+        assert_fires(
+            RULE,
+            Dialect::Mysql,
+            &[
+                "UPDATE t SET t.a = 1, a = 2 WHERE id = 1;",
+                "UPDATE orders o JOIN customers c ON c.id = o.customer_id \
+                 SET o.total = 0, O.total = 1 WHERE o.id = 1;",
+            ],
+        );
     }
 }

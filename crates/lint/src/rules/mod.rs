@@ -21,6 +21,8 @@ mod cluster;
 mod concurrent_index_in_transaction;
 mod create_without_if_not_exists_in_no_transaction;
 mod delete_without_where;
+mod detach_partition_without_concurrently;
+mod domain_constraint_scan;
 mod drop_column;
 mod drop_database;
 mod drop_index_non_concurrent;
@@ -34,6 +36,7 @@ mod identifier_too_long;
 mod missing_lock_timeout;
 mod missing_statement_timeout;
 mod mysql_alter_without_algorithm_lock;
+mod not_rerunnable_in_no_transaction;
 mod prefer_bigint_pk;
 mod prefer_jsonb;
 mod prefer_text_over_char;
@@ -123,6 +126,7 @@ pub(crate) fn check(rule: Rule, cx: &StatementContext) -> Vec<Violation> {
         Rule::AlterColumnType => alter_column_type::check(cx),
         Rule::AddForeignKeyWithoutNotValid => add_foreign_key_without_not_valid::check(cx),
         Rule::AddCheckWithoutNotValid => add_check_without_not_valid::check(cx),
+        Rule::DomainConstraintScan => domain_constraint_scan::check(cx),
         Rule::AddUniqueConstraintWithoutIndex => add_unique_constraint_without_index::check(cx),
         Rule::AddPrimaryKeyToExistingTable => add_primary_key_to_existing_table::check(cx),
         Rule::AddColumnVolatileDefault => add_column_volatile_default::check(cx),
@@ -136,6 +140,9 @@ pub(crate) fn check(rule: Rule, cx: &StatementContext) -> Vec<Violation> {
         Rule::VacuumFull => vacuum_full::check(cx),
         Rule::Cluster => cluster::check(cx),
         Rule::ReindexNonConcurrent => reindex_non_concurrent::check(cx),
+        Rule::DetachPartitionWithoutConcurrently => {
+            detach_partition_without_concurrently::check(cx)
+        }
         Rule::PreferBigintPk => prefer_bigint_pk::check(cx),
         Rule::PreferTimestamptz => prefer_timestamptz::check(cx),
         Rule::PreferTextOverChar => prefer_text_over_char::check(cx),
@@ -144,6 +151,7 @@ pub(crate) fn check(rule: Rule, cx: &StatementContext) -> Vec<Violation> {
         Rule::CreateWithoutIfNotExistsInNoTransaction => {
             create_without_if_not_exists_in_no_transaction::check(cx)
         }
+        Rule::NotRerunnableInNoTransaction => not_rerunnable_in_no_transaction::check(cx),
         Rule::IdentifierTooLong => identifier_too_long::check(cx),
         Rule::EnumAddValueWithoutPosition => enum_add_value_without_position::check(cx),
         Rule::EnumAddValueInTransaction => enum_add_value_in_transaction::check(cx),
@@ -175,6 +183,7 @@ pub(crate) fn doc(rule: Rule) -> &'static RuleDoc {
         Rule::AlterColumnType => &alter_column_type::DOC,
         Rule::AddForeignKeyWithoutNotValid => &add_foreign_key_without_not_valid::DOC,
         Rule::AddCheckWithoutNotValid => &add_check_without_not_valid::DOC,
+        Rule::DomainConstraintScan => &domain_constraint_scan::DOC,
         Rule::AddUniqueConstraintWithoutIndex => &add_unique_constraint_without_index::DOC,
         Rule::AddPrimaryKeyToExistingTable => &add_primary_key_to_existing_table::DOC,
         Rule::AddColumnVolatileDefault => &add_column_volatile_default::DOC,
@@ -188,6 +197,7 @@ pub(crate) fn doc(rule: Rule) -> &'static RuleDoc {
         Rule::VacuumFull => &vacuum_full::DOC,
         Rule::Cluster => &cluster::DOC,
         Rule::ReindexNonConcurrent => &reindex_non_concurrent::DOC,
+        Rule::DetachPartitionWithoutConcurrently => &detach_partition_without_concurrently::DOC,
         Rule::PreferBigintPk => &prefer_bigint_pk::DOC,
         Rule::PreferTimestamptz => &prefer_timestamptz::DOC,
         Rule::PreferTextOverChar => &prefer_text_over_char::DOC,
@@ -196,6 +206,7 @@ pub(crate) fn doc(rule: Rule) -> &'static RuleDoc {
         Rule::CreateWithoutIfNotExistsInNoTransaction => {
             &create_without_if_not_exists_in_no_transaction::DOC
         }
+        Rule::NotRerunnableInNoTransaction => &not_rerunnable_in_no_transaction::DOC,
         Rule::IdentifierTooLong => &identifier_too_long::DOC,
         Rule::EnumAddValueWithoutPosition => &enum_add_value_without_position::DOC,
         Rule::EnumAddValueInTransaction => &enum_add_value_in_transaction::DOC,
