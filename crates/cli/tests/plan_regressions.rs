@@ -29,8 +29,12 @@ async fn seeded(db: &TestDb, project: &Project, base: &str) -> Probe {
         .assert_code(0);
     project.run(&["migrate", "up"]).assert_code(0);
     let mut probe = Probe::new(db).await;
+    let rows = match db.server {
+        Server::Mysql => "SELECT seq, CONCAT('u', seq), seq FROM seq_1_to_3000",
+        _ => "SELECT g, 'u' || g, g FROM generate_series(1, 3000) g",
+    };
     probe
-        .execute("INSERT INTO users (id, email, score) SELECT g, 'u' || g, g FROM generate_series(1, 3000) g")
+        .execute(&format!("INSERT INTO users (id, email, score) {rows}"))
         .await;
     probe
 }
@@ -223,4 +227,41 @@ async fn postgres_dump_with_data_loads_as_a_desired_schema() {
         ])
         .assert_code(0)
         .assert_stdout_mentions(&["no differences"]);
+}
+
+/// A 4-byte UTF-8 character in a default came back as `?`. MariaDB itself keeps definition
+/// text in 3-byte utf8 (the mysql client with utf8mb4 gets the same `?`), so the desired
+/// schema is refused with the reason instead of planned wrong; row data keeps 4-byte
+/// characters (the connection speaks utf8mb4).
+#[tokio::test(flavor = "multi_thread")]
+async fn mysql_four_byte_character_in_a_default_is_refused_not_mangled() {
+    let db = test_db!(Server::Mysql);
+    let project = Project::new(&db);
+    let url = db.url_string();
+    let mut probe = seeded(&db, &project, USERS).await;
+    let desired = USERS.replace(
+        "score integer",
+        "score integer, mood varchar(20) DEFAULT '\u{1F600} ok'",
+    );
+    project.write("../desired.sql", &desired);
+    project
+        .run(&[
+            "plan",
+            "--from",
+            &url,
+            "--to",
+            "desired.sql",
+            "--name",
+            "mood",
+            "--dev-url",
+            &url,
+        ])
+        .assert_code(1)
+        .assert_stderr_mentions(&["desired.sql", "4-byte character", "stored as '?'"]);
+    assert!(!project.migrations_dir().join("0002_mood.up.sql").exists());
+    probe
+        .execute("UPDATE users SET email = 'smile \u{1F600}' WHERE id = 1")
+        .await;
+    let email = probe.query("SELECT email FROM users WHERE id = 1").await;
+    assert_eq!(email[0][0].as_string().as_deref(), Some("smile \u{1F600}"));
 }

@@ -259,6 +259,9 @@ async fn apply_desired_file(engine: &mut dyn Engine, file: &Path) -> Result<(), 
         line: 0,
         message: e.to_string(),
     })?;
+    if dialect == Dialect::Mysql && is_mariadb(engine).await? {
+        refuse_four_byte_ddl(file, &waiting)?;
+    }
     loop {
         let mut failed = Vec::new();
         let before = waiting.len();
@@ -278,6 +281,38 @@ async fn apply_desired_file(engine: &mut dyn Engine, file: &Path) -> Result<(), 
         }
         waiting = failed.into_iter().map(|(stmt, _)| stmt).collect();
     }
+}
+
+async fn is_mariadb(engine: &mut dyn Engine) -> Result<bool, SourceError> {
+    let info = engine.server_info().await?;
+    Ok(info.product.to_ascii_lowercase().contains("mariadb"))
+}
+
+/// MariaDB keeps a column's default and a comment in 3-byte utf8 (the server itself, whatever
+/// the connection speaks): a 4-byte character there (an emoji) is stored as `?`. Refused
+/// rather than read back changed.
+fn refuse_four_byte_ddl(
+    file: &Path,
+    statements: &[dbwarden_sql::Statement],
+) -> Result<(), SourceError> {
+    for stmt in statements {
+        let ddl =
+            stmt.sql.trim_start().get(..6).is_some_and(|w| {
+                w.eq_ignore_ascii_case("CREATE") || w.eq_ignore_ascii_case("ALTER ")
+            });
+        if let Some((at, c)) = stmt.sql.char_indices().find(|(_, c)| c.len_utf8() == 4)
+            && ddl
+        {
+            return Err(SourceError::Apply {
+                file: file.to_path_buf(),
+                line: stmt.line_of_offset(at),
+                message: format!(
+                    "the 4-byte character {c:?} in a definition would be stored as '?': MariaDB keeps defaults, comments and other definition text in 3-byte utf8. Use a character of the Basic Multilingual Plane, or set the value in the application"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Whether the statement failed because something it names does not exist (yet).

@@ -9,7 +9,7 @@
 //! triggers; `BEFORE` triggers have fired by then. `AFTER INSERT` triggers are not reached that
 //! way, which is a limit of this check.
 
-use dbwarden_core::{Dialect, QualifiedName, Schema, Table, quote_ident};
+use dbwarden_core::{Dialect, Identity, QualifiedName, Schema, Table, quote_ident};
 use dbwarden_engine::{Engine, EngineError};
 
 /// What failed, one line per table and statement; empty when every trigger ran.
@@ -56,9 +56,9 @@ fn statements(dialect: Dialect, table: &Table) -> Vec<(&'static str, String)> {
         .filter(|c| c.generated.is_none())
         .map(|c| quote_ident(dialect, &c.name))
         .collect();
-    let Some(first) = columns.first() else {
+    if columns.is_empty() {
         return Vec::new();
-    };
+    }
     let name = table.name.quoted(dialect);
     let one_row = one_row(dialect, &table.name);
     let list = columns.join(", ");
@@ -67,16 +67,21 @@ fn statements(dialect: Dialect, table: &Table) -> Vec<(&'static str, String)> {
     } else {
         ""
     };
-    vec![
-        (
-            "UPDATE",
-            format!("UPDATE {name} SET {first} = {first} {one_row}"),
-        ),
-        (
-            "INSERT",
-            format!("INSERT INTO {name} ({list}){overriding} SELECT {list} FROM {name} LIMIT 1"),
-        ),
-    ]
+    let mut out = Vec::new();
+    // Any column the UPDATE may set to itself: not generated, not GENERATED ALWAYS.
+    if let Some(column) = table
+        .columns
+        .iter()
+        .find(|c| c.generated.is_none() && c.identity != Some(Identity::Always))
+    {
+        let c = quote_ident(dialect, &column.name);
+        out.push(("UPDATE", format!("UPDATE {name} SET {c} = {c} {one_row}")));
+    }
+    out.push((
+        "INSERT",
+        format!("INSERT INTO {name} ({list}){overriding} SELECT {list} FROM {name} LIMIT 1"),
+    ));
+    out
 }
 
 /// The clause that limits an `UPDATE` to one row.

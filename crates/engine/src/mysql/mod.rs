@@ -59,7 +59,10 @@ impl MysqlEngine {
             .pass(url.password())
             .db_name(Some(database.clone()))
             .prefer_socket(false)
-            .stmt_cache_size(64);
+            .stmt_cache_size(64)
+            // The handshake's character set is 3-byte utf8: a 4-byte character (an emoji in a
+            // default, a comment, a row) would reach the server as `?`.
+            .init(vec!["SET NAMES utf8mb4".to_owned()]);
         let mode = url.tls_mode()?;
         let attempt = |ssl: Option<SslOpts>| Conn::new(base.clone().ssl_opts(ssl));
         let result = match mode {
