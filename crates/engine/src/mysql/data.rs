@@ -384,7 +384,32 @@ pub(super) async fn estimated_rows(
         )
         .await
         .map_err(sql_error)?;
-    Ok(rows.flatten())
+    match rows {
+        // No such table.
+        None => Ok(None),
+        Some(Some(rows)) => Ok(Some(rows)),
+        // No statistics: the optimizer's own estimate of a full scan, never "0 rows".
+        Some(None) => explained_rows(conn, table).await,
+    }
+}
+
+/// The `rows` column of `EXPLAIN SELECT * FROM table`.
+async fn explained_rows(conn: &mut Conn, table: &QualifiedName) -> Result<Option<u64>, EngineError> {
+    let plan: Option<mysql_async::Row> = conn
+        .query_first(format!(
+            "EXPLAIN SELECT * FROM {}",
+            table.quoted(Dialect::Mysql)
+        ))
+        .await
+        .map_err(sql_error)?;
+    let rows = plan.and_then(|row| {
+        let at = row.columns_ref().iter().position(|c| c.name_str() == "rows")?;
+        row.get_opt::<Option<u64>, usize>(at).and_then(Result::ok).flatten()
+    });
+    if let Some(n) = rows {
+        tracing::info!("{table} has no statistics: ~{n} rows by the optimizer's estimate");
+    }
+    Ok(rows)
 }
 
 /// `DATA_LENGTH + INDEX_LENGTH` from `information_schema.TABLES` (InnoDB's estimate).

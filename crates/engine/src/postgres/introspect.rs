@@ -150,18 +150,27 @@ async fn set_session(client: &Client, settings: &Session) -> Result<Session, Eng
 /// tokio-postgres pipelines the queries of concurrently polled futures on one connection, so
 /// the server starts on the next query while the rows of the previous one are decoded here.
 async fn read_schema(client: &Client) -> Result<Schema, EngineError> {
-    let (namespaces, enums, sequences, tables, views) = tokio::try_join!(
-        read_namespaces(client),
-        read_enums(client),
-        read_sequences(client),
-        read_tables(client),
-        read_views(client),
-    )?;
-    let (extensions, routines, triggers, unmanaged) = tokio::try_join!(
-        programs::read_extensions(client),
-        programs::read_routines(client),
-        programs::read_triggers(client),
-        programs::read_unmanaged(client),
+    let (
+        (namespaces, enums, sequences, tables, views),
+        (extensions, routines, triggers, unmanaged),
+    ) = tokio::try_join!(
+        async {
+            tokio::try_join!(
+                read_namespaces(client),
+                read_enums(client),
+                read_sequences(client),
+                read_tables(client),
+                read_views(client),
+            )
+        },
+        async {
+            tokio::try_join!(
+                programs::read_extensions(client),
+                programs::read_routines(client),
+                programs::read_triggers(client),
+                programs::read_unmanaged(client),
+            )
+        },
     )?;
     let mut schema = Schema::empty(Dialect::Postgres);
     schema.namespaces = namespaces;

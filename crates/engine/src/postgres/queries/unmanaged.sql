@@ -1,29 +1,22 @@
 -- Objects of user schemas that the model does not manage yet, by kind, so that inspect, diff
 -- and plan can say so instead of ignoring them.
 SELECT kind, name FROM (
-    SELECT 'materialized view' AS kind, n.nspname || '.' || c.relname AS name
-    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind = 'm'
-  UNION ALL
-    SELECT 'foreign table', n.nspname || '.' || c.relname
-    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind = 'f'
-  UNION ALL
-    SELECT 'partition', n.nspname || '.' || c.relname
-    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relispartition AND c.relkind IN ('r', 'p')
-  UNION ALL
-    SELECT 'partitioned table', n.nspname || '.' || c.relname
-    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind = 'p'
-  UNION ALL
-    SELECT 'unlogged table', n.nspname || '.' || c.relname
-    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p') AND c.relpersistence = 'u'
-  UNION ALL
-    SELECT 'row-level security', n.nspname || '.' || c.relname
-    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relrowsecurity OR c.relforcerowsecurity
+    -- One pass over pg_class for the relation kinds; the WHERE keeps the lateral list to the
+    -- few relations that have one.
+    SELECT k.kind, n.nspname || '.' || c.relname AS name
+    FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    CROSS JOIN LATERAL (VALUES
+        (CASE WHEN c.relkind = 'm' THEN 'materialized view' END),
+        (CASE WHEN c.relkind = 'f' THEN 'foreign table' END),
+        (CASE WHEN c.relispartition AND c.relkind IN ('r', 'p') THEN 'partition' END),
+        (CASE WHEN c.relkind = 'p' THEN 'partitioned table' END),
+        (CASE WHEN c.relkind IN ('r', 'p') AND c.relpersistence = 'u' THEN 'unlogged table' END),
+        (CASE WHEN c.relrowsecurity OR c.relforcerowsecurity THEN 'row-level security' END)
+    ) AS k(kind)
+    WHERE (c.relkind IN ('m', 'f', 'p') OR c.relispartition OR c.relpersistence = 'u'
+           OR c.relrowsecurity OR c.relforcerowsecurity)
+      AND k.kind IS NOT NULL
   UNION ALL
     SELECT 'policy', n.nspname || '.' || c.relname || '.' || pol.polname
     FROM pg_catalog.pg_policy pol
