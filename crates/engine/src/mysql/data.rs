@@ -394,7 +394,10 @@ pub(super) async fn estimated_rows(
 }
 
 /// The `rows` column of `EXPLAIN SELECT * FROM table`.
-async fn explained_rows(conn: &mut Conn, table: &QualifiedName) -> Result<Option<u64>, EngineError> {
+async fn explained_rows(
+    conn: &mut Conn,
+    table: &QualifiedName,
+) -> Result<Option<u64>, EngineError> {
     let plan: Option<mysql_async::Row> = conn
         .query_first(format!(
             "EXPLAIN SELECT * FROM {}",
@@ -403,8 +406,13 @@ async fn explained_rows(conn: &mut Conn, table: &QualifiedName) -> Result<Option
         .await
         .map_err(sql_error)?;
     let rows = plan.and_then(|row| {
-        let at = row.columns_ref().iter().position(|c| c.name_str() == "rows")?;
-        row.get_opt::<Option<u64>, usize>(at).and_then(Result::ok).flatten()
+        let at = row
+            .columns_ref()
+            .iter()
+            .position(|c| c.name_str() == "rows")?;
+        row.get_opt::<Option<u64>, usize>(at)
+            .and_then(Result::ok)
+            .flatten()
     });
     if let Some(n) = rows {
         tracing::info!("{table} has no statistics: ~{n} rows by the optimizer's estimate");
