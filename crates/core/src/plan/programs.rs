@@ -18,10 +18,14 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<bool, PlanE
         Change::ReplaceRoutine { from, to } => replace_routine(p, from, to),
         Change::CreateTrigger { trigger } => create_trigger(p, trigger),
         Change::DropTrigger { trigger } => p.push(ddl::drop_trigger(trigger, dialect)),
-        Change::ReplaceTrigger { from, to } => {
-            p.push(ddl::drop_trigger(from, dialect));
-            create_trigger(p, to);
-        }
+        Change::ReplaceTrigger { from, to } => match or_replace(p, &ddl::create_trigger(to)) {
+            // In one statement: no write slips through between a drop and a create.
+            Some(sql) => p.push(sql),
+            None => {
+                p.push(ddl::drop_trigger(from, dialect));
+                create_trigger(p, to);
+            }
+        },
         Change::SetTriggerState { trigger, .. } => p.push(ddl::set_trigger_state(
             trigger,
             trigger.state.as_deref().unwrap_or("ENABLE"),
@@ -74,6 +78,10 @@ fn create_routine(p: &mut Planner<'_>, routine: &Routine) {
 /// `SHOW CREATE` text has no `OR REPLACE`) the routine is dropped and created, and its comment
 /// set again.
 fn replace_routine(p: &mut Planner<'_>, from: &Routine, to: &Routine) {
+    if let Some(sql) = or_replace(p, &ddl::create_routine(to)) {
+        p.push(sql);
+        return;
+    }
     let in_place =
         p.dialect == Dialect::Postgres && from.kind == to.kind && from.returns == to.returns;
     if !in_place {
@@ -83,6 +91,17 @@ fn replace_routine(p: &mut Planner<'_>, from: &Routine, to: &Routine) {
     if !in_place && p.dialect == Dialect::Postgres && to.comment.is_some() {
         p.push(ddl::routine_comment(to));
     }
+}
+
+/// MariaDB (10.1.4+) replaces a trigger, procedure or function in one statement, `CREATE OR
+/// REPLACE`, where MySQL needs a drop and a create (calls in between fail, writes in between
+/// skip the trigger). The definition is `SHOW CREATE` text, which starts `CREATE `.
+fn or_replace(p: &Planner<'_>, create: &str) -> Option<String> {
+    let mariadb = p
+        .version
+        .is_some_and(|v| v.engine == crate::version::Engine::Mariadb);
+    let rest = create.strip_prefix("CREATE ")?;
+    (mariadb && !rest.starts_with("OR REPLACE")).then(|| format!("CREATE OR REPLACE {rest}"))
 }
 
 fn create_trigger(p: &mut Planner<'_>, trigger: &Trigger) {
