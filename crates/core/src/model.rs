@@ -42,6 +42,9 @@ pub struct Schema {
     /// Triggers on tables and views.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub triggers: Vec<Trigger>,
+    /// Row-level security policies (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub policies: Vec<Policy>,
     /// Objects the database holds that the model does not manage (or leaves out on purpose,
     /// such as another tool's history table): listed so that nothing is silently ignored.
     /// Never compared by `diff`.
@@ -62,6 +65,7 @@ impl Schema {
             extensions: Vec::new(),
             routines: Vec::new(),
             triggers: Vec::new(),
+            policies: Vec::new(),
             unmanaged: Vec::new(),
         }
     }
@@ -83,6 +87,8 @@ impl Schema {
         self.routines
             .sort_by(|a, b| (&a.name, &a.arguments).cmp(&(&b.name, &b.arguments)));
         self.triggers
+            .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
+        self.policies
             .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
         self.unmanaged
             .sort_by(|a, b| (&a.kind, &a.name).cmp(&(&b.kind, &b.name)));
@@ -279,6 +285,26 @@ pub struct Table {
     /// Table comment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// PostgreSQL row-level security: enabled, and forced on the table's owner too.
+    #[serde(default, skip_serializing_if = "RowSecurity::is_off")]
+    pub row_security: RowSecurity,
+}
+
+/// Whether a table's policies apply (`ENABLE ROW LEVEL SECURITY`) and whether they bind its
+/// owner as well (`FORCE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RowSecurity {
+    /// `ENABLE ROW LEVEL SECURITY`.
+    pub enabled: bool,
+    /// `FORCE ROW LEVEL SECURITY`.
+    pub forced: bool,
+}
+
+impl RowSecurity {
+    /// Neither enabled nor forced (every table's default).
+    pub fn is_off(&self) -> bool {
+        !self.enabled && !self.forced
+    }
 }
 
 impl Table {
@@ -293,6 +319,7 @@ impl Table {
             checks: Vec::new(),
             indexes: Vec::new(),
             comment: None,
+            row_security: RowSecurity::default(),
         }
     }
 
@@ -636,4 +663,25 @@ pub struct UnmanagedObject {
     /// rather than because the model cannot hold it (see [`crate::bookkeeping`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool: Option<String>,
+}
+
+/// A PostgreSQL row-level security policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    /// Its name (unique per table).
+    pub name: String,
+    /// The table it applies to.
+    pub table: QualifiedName,
+    /// `ALL`, `SELECT`, `INSERT`, `UPDATE` or `DELETE`.
+    pub command: String,
+    /// `PERMISSIVE` (combined with OR) rather than `RESTRICTIVE` (with AND).
+    pub permissive: bool,
+    /// The roles it applies to, as SQL (`PUBLIC`, quoted role names), sorted.
+    pub roles: Vec<String>,
+    /// The `USING` expression, as PostgreSQL prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub using: Option<String>,
+    /// The `WITH CHECK` expression, as PostgreSQL prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with_check: Option<String>,
 }

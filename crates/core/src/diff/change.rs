@@ -3,8 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    CheckConstraint, Column, EnumType, Extension, ForeignKey, Index, Namespace, PrimaryKey,
-    QualifiedName, Routine, Sequence, Table, Trigger, UniqueConstraint, View,
+    CheckConstraint, Column, EnumType, Extension, ForeignKey, Index, Namespace, Policy, PrimaryKey,
+    QualifiedName, Routine, RowSecurity, Sequence, Table, Trigger, UniqueConstraint, View,
 };
 
 /// One difference between two schemas, as the action that turns the old into the new.
@@ -288,6 +288,32 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         from: Option<String>,
     },
+    /// `CREATE POLICY`.
+    CreatePolicy {
+        /// The new policy.
+        policy: Policy,
+    },
+    /// `DROP POLICY`.
+    DropPolicy {
+        /// The policy as it was.
+        policy: Policy,
+    },
+    /// The policy changed: dropped and created again (in one transaction).
+    ReplacePolicy {
+        /// The policy as it was.
+        from: Policy,
+        /// The policy as it becomes.
+        to: Policy,
+    },
+    /// `ALTER TABLE ... ENABLE/DISABLE/FORCE/NO FORCE ROW LEVEL SECURITY`.
+    SetRowSecurity {
+        /// The table.
+        table: QualifiedName,
+        /// As it was.
+        from: RowSecurity,
+        /// As it becomes.
+        to: RowSecurity,
+    },
     /// `COMMENT ON` a namespace, enum, sequence, table or view (column comments are part of
     /// [`Change::AlterColumn`]).
     SetComment {
@@ -508,6 +534,10 @@ impl Change {
             | Change::DropTrigger { trigger }
             | Change::ReplaceTrigger { to: trigger, .. }
             | Change::SetTriggerState { trigger, .. } => Some(&trigger.table),
+            Change::CreatePolicy { policy }
+            | Change::DropPolicy { policy }
+            | Change::ReplacePolicy { to: policy, .. } => Some(&policy.table),
+            Change::SetRowSecurity { table, .. } => Some(table),
             Change::SetComment {
                 target: CommentTarget::Table { name },
                 ..
@@ -577,6 +607,10 @@ impl Change {
             Change::DropTrigger { .. } => "drop_trigger",
             Change::ReplaceTrigger { .. } => "replace_trigger",
             Change::SetTriggerState { .. } => "set_trigger_state",
+            Change::CreatePolicy { .. } => "create_policy",
+            Change::DropPolicy { .. } => "drop_policy",
+            Change::ReplacePolicy { .. } => "replace_policy",
+            Change::SetRowSecurity { .. } => "set_row_security",
             Change::SetComment { .. } => "set_comment",
         }
     }

@@ -46,6 +46,15 @@ pub(crate) fn broken_dependents(to: &Schema, changes: &[Change]) -> Vec<BrokenDe
         .iter()
         .map(|t| without_literals(&t.definition.to_lowercase()))
         .collect();
+    let policy_texts: Vec<String> = to
+        .policies
+        .iter()
+        .map(|p| {
+            let using = p.using.as_deref().unwrap_or_default();
+            let check = p.with_check.as_deref().unwrap_or_default();
+            without_literals(&format!("{using} {check}").to_lowercase())
+        })
+        .collect();
     // The tables each routine runs on as a trigger function.
     let mut fired_on: HashMap<&QualifiedName, HashSet<&QualifiedName>> = HashMap::new();
     for trigger in &to.triggers {
@@ -70,6 +79,17 @@ pub(crate) fn broken_dependents(to: &Schema, changes: &[Change]) -> Vec<BrokenDe
             if let Some((line, uses)) = uses(text, &gone, fires_on) {
                 found.push(BrokenDependent {
                     object: routine_label(routine),
+                    line,
+                    uses,
+                    change: change.summary(),
+                });
+            }
+        }
+        for (policy, text) in to.policies.iter().zip(&policy_texts) {
+            let on_table = |table: &QualifiedName| &policy.table == table;
+            if let Some((line, uses)) = uses(text, &gone, on_table) {
+                found.push(BrokenDependent {
+                    object: format!("policy {} on {}", policy.name, policy.table),
                     line,
                     uses,
                     change: change.summary(),
@@ -257,6 +277,23 @@ mod tests {
             let to = schema_with(body);
             assert!(broken_dependents(&to, &rename()).is_empty(), "{body}");
         }
+    }
+
+    #[test]
+    fn a_policy_on_the_table_naming_the_old_column_is_found() {
+        let mut to = Schema::empty(Dialect::Postgres);
+        to.policies.push(crate::Policy {
+            name: "own".into(),
+            table: users(),
+            command: "ALL".into(),
+            permissive: true,
+            roles: vec!["PUBLIC".into()],
+            using: Some("(name = CURRENT_USER)".into()),
+            with_check: None,
+        });
+        let found = broken_dependents(&to, &rename());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].object, "policy own on public.users");
     }
 
     #[test]

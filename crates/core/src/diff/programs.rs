@@ -5,7 +5,7 @@
 use super::pairing::Renames;
 use super::{Change, CommentTarget, Phases};
 use crate::render::programs::{RoutinePlace, routine_place};
-use crate::{Routine, Schema, Trigger};
+use crate::{Policy, Routine, Schema, Trigger};
 use std::collections::{HashMap, HashSet};
 
 /// Adds the changes of extensions, routines and triggers to `phases`.
@@ -13,6 +13,68 @@ pub(crate) fn diff(from: &Schema, to: &Schema, renames: &Renames, phases: &mut P
     extensions(from, to, phases);
     routines(from, to, phases);
     triggers(from, to, renames, phases);
+    policies(from, to, renames, phases);
+    row_security(from, to, renames, phases);
+}
+
+/// Policies pair by table (after renames) and name; any difference is a replace (PostgreSQL's
+/// `ALTER POLICY` cannot change the command or the kind, and one transaction makes drop and
+/// create one step).
+fn policies(from: &Schema, to: &Schema, renames: &Renames, phases: &mut Phases) {
+    let old_policies: Vec<Policy> = from
+        .policies
+        .iter()
+        .map(|p| Policy {
+            table: renames.table(&p.table),
+            ..p.clone()
+        })
+        .collect();
+    let same = |a: &Policy, b: &Policy| a.table == b.table && a.name == b.name;
+    for old in &old_policies {
+        if !to.policies.iter().any(|new| same(old, new)) {
+            phases.triggers_dropped.push(Change::DropPolicy {
+                policy: old.clone(),
+            });
+        }
+    }
+    for new in &to.policies {
+        match old_policies.iter().find(|old| same(old, new)) {
+            None => phases
+                .triggers_created_or_replaced
+                .push(Change::CreatePolicy {
+                    policy: new.clone(),
+                }),
+            Some(old) if old != new => {
+                phases
+                    .triggers_created_or_replaced
+                    .push(Change::ReplacePolicy {
+                        from: old.clone(),
+                        to: new.clone(),
+                    })
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// Row-level security of tables in both schemas (a created table carries its own), after the
+/// policies it is to enforce exist.
+fn row_security(from: &Schema, to: &Schema, renames: &Renames, phases: &mut Phases) {
+    for old in &from.tables {
+        let name = renames.table(&old.name);
+        let Some(new) = to.table(&name) else {
+            continue;
+        };
+        if old.row_security != new.row_security {
+            phases
+                .triggers_created_or_replaced
+                .push(Change::SetRowSecurity {
+                    table: name,
+                    from: old.row_security,
+                    to: new.row_security,
+                });
+        }
+    }
 }
 
 fn extensions(from: &Schema, to: &Schema, phases: &mut Phases) {

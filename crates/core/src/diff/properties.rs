@@ -295,6 +295,7 @@ fn build_table(name: &str, parts: TableParts) -> Table {
         checks: parts.checks,
         indexes: parts.indexes,
         comment: parts.comment,
+        row_security: Default::default(),
     }
 }
 

@@ -159,6 +159,20 @@ impl Change {
                 trigger.name,
                 trigger.table
             ),
+            Change::CreatePolicy { policy } => {
+                format!("create policy {} on {}", policy.name, policy.table)
+            }
+            Change::DropPolicy { policy } => {
+                format!("drop policy {} on {}", policy.name, policy.table)
+            }
+            Change::ReplacePolicy { to, .. } => {
+                format!("replace policy {} on {}", to.name, to.table)
+            }
+            Change::SetRowSecurity { table, to, .. } => format!(
+                "set row-level security on {table}: {}{}",
+                if to.enabled { "enabled" } else { "disabled" },
+                if to.forced { ", forced" } else { "" }
+            ),
             Change::SetComment { target, to, .. } => {
                 let verb = if to.is_some() {
                     "set comment on"

@@ -805,6 +805,10 @@ fn is_late(change: &Change) -> bool {
         | Change::ReplaceTrigger { .. }
         | Change::DropTrigger { .. }
         | Change::SetTriggerState { .. }
+        | Change::CreatePolicy { .. }
+        | Change::DropPolicy { .. }
+        | Change::ReplacePolicy { .. }
+        | Change::SetRowSecurity { .. }
         | Change::DropExtension { .. } => true,
         Change::SetComment { target, .. } => {
             !matches!(target, crate::diff::CommentTarget::Table { .. })

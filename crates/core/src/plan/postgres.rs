@@ -267,7 +267,11 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         | Change::CreateTrigger { .. }
         | Change::DropTrigger { .. }
         | Change::ReplaceTrigger { .. }
-        | Change::SetTriggerState { .. } => {}
+        | Change::SetTriggerState { .. }
+        | Change::CreatePolicy { .. }
+        | Change::DropPolicy { .. }
+        | Change::ReplacePolicy { .. }
+        | Change::SetRowSecurity { .. } => {}
         Change::ReplaceView { to, .. } => p.replace_view(to)?,
         Change::SetComment { target, to, .. } => {
             let object = match target {

@@ -30,6 +30,15 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<bool, PlanE
             trigger,
             trigger.state.as_deref().unwrap_or("ENABLE"),
         )),
+        Change::CreatePolicy { policy } => p.push(ddl::create_policy(policy)),
+        Change::DropPolicy { policy } => p.push(ddl::drop_policy(policy)),
+        Change::ReplacePolicy { from, to } => {
+            p.push(ddl::drop_policy(from));
+            p.push(ddl::create_policy(to));
+        }
+        Change::SetRowSecurity { table, from, to } => {
+            p.push_all(ddl::row_security(table, *from, *to))
+        }
         Change::SetComment {
             target: CommentTarget::Routine { routine },
             ..

@@ -64,6 +64,14 @@ pub(super) fn statements(schema: &Schema) -> Vec<String> {
     out.extend(routines_at(RoutinePlace::AfterViews));
     out.extend(schema.triggers.iter().map(programs::create_trigger));
     out.extend(schema.triggers.iter().filter_map(programs::trigger_state));
+    for table in &schema.tables {
+        out.extend(programs::row_security(
+            &table.name,
+            Default::default(),
+            table.row_security,
+        ));
+    }
+    out.extend(schema.policies.iter().map(programs::create_policy));
     out.extend(comments(schema));
     out
 }

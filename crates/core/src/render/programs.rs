@@ -1,9 +1,10 @@
-//! DDL for extensions, functions, procedures and triggers, shared by the renderers and the
+//! DDL for extensions, functions, procedures, triggers and row-level security, shared by the renderers and the
 //! planners. Definitions are written as the model holds them (the engine's own text), so only
 //! the statements around them differ by dialect.
 
 use crate::{
-    Dialect, Extension, QualifiedName, Routine, Schema, Trigger, quote_ident, quote_literal,
+    Dialect, Extension, Policy, QualifiedName, Routine, RowSecurity, Schema, Trigger, quote_ident,
+    quote_literal,
 };
 
 /// `SET check_function_bodies = false`, as pg_dump does before creating functions: a body may
@@ -85,6 +86,53 @@ pub fn set_trigger_state(trigger: &Trigger, state: &str) -> String {
         trigger.table.quoted(Dialect::Postgres),
         quote_ident(Dialect::Postgres, &trigger.name)
     )
+}
+
+/// `CREATE POLICY`.
+pub fn create_policy(policy: &Policy) -> String {
+    let mut sql = format!(
+        "CREATE POLICY {} ON {} AS {} FOR {} TO {}",
+        quote_ident(Dialect::Postgres, &policy.name),
+        policy.table.quoted(Dialect::Postgres),
+        if policy.permissive {
+            "PERMISSIVE"
+        } else {
+            "RESTRICTIVE"
+        },
+        policy.command,
+        policy.roles.join(", ")
+    );
+    if let Some(using) = &policy.using {
+        sql.push_str(&format!(" USING ({using})"));
+    }
+    if let Some(check) = &policy.with_check {
+        sql.push_str(&format!(" WITH CHECK ({check})"));
+    }
+    sql
+}
+
+/// `DROP POLICY`.
+pub fn drop_policy(policy: &Policy) -> String {
+    format!(
+        "DROP POLICY {} ON {}",
+        quote_ident(Dialect::Postgres, &policy.name),
+        policy.table.quoted(Dialect::Postgres)
+    )
+}
+
+/// The `ALTER TABLE` statements that take `table` from row security `from` to `to`.
+pub fn row_security(table: &QualifiedName, from: RowSecurity, to: RowSecurity) -> Vec<String> {
+    let name = table.quoted(Dialect::Postgres);
+    let mut out = Vec::new();
+    if from.enabled != to.enabled {
+        let verb = if to.enabled { "ENABLE" } else { "DISABLE" };
+        out.push(format!("ALTER TABLE {name} {verb} ROW LEVEL SECURITY"));
+    }
+    if from.forced != to.forced {
+        let verb = if to.forced { "FORCE" } else { "NO FORCE" };
+        out.push(format!("ALTER TABLE {name} {verb} ROW LEVEL SECURITY"));
+    }
+    out
 }
 
 /// `COMMENT ON FUNCTION` (PostgreSQL; MySQL keeps a routine's comment in its definition).

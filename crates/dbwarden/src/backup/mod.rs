@@ -185,6 +185,9 @@ pub(crate) fn schema_subset(schema: &Schema, tables: &[Table]) -> Schema {
         .iter()
         .map(|t| {
             let mut t = t.clone();
+            // Row-level security stays off in a backup's tables: forced on, it would hide rows
+            // from the restore's own checks (and the policies are not carried yet).
+            t.row_security = Default::default();
             t.foreign_keys
                 .retain(|fk| names.contains(&&fk.referenced_table));
             t

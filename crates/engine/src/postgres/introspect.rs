@@ -152,7 +152,7 @@ async fn set_session(client: &Client, settings: &Session) -> Result<Session, Eng
 async fn read_schema(client: &Client) -> Result<Schema, EngineError> {
     let (
         (namespaces, enums, sequences, tables, views),
-        (extensions, routines, triggers, unmanaged),
+        (extensions, routines, triggers, policies, unmanaged),
     ) = tokio::try_join!(
         async {
             tokio::try_join!(
@@ -168,6 +168,7 @@ async fn read_schema(client: &Client) -> Result<Schema, EngineError> {
                 programs::read_extensions(client),
                 programs::read_routines(client),
                 programs::read_triggers(client),
+                programs::read_policies(client),
                 programs::read_unmanaged(client),
             )
         },
@@ -181,6 +182,7 @@ async fn read_schema(client: &Client) -> Result<Schema, EngineError> {
     schema.extensions = extensions;
     schema.routines = routines;
     schema.triggers = triggers;
+    schema.policies = policies;
     schema.unmanaged = unmanaged;
     schema.normalize();
     Ok(schema)
@@ -252,6 +254,10 @@ async fn read_tables(client: &Client) -> Result<Vec<Table>, EngineError> {
     for row in run(client, &TABLES, &[]).await? {
         let mut table = Table::new(qualified(&row, &TABLES, "schema", "name")?);
         table.comment = field(&row, &TABLES, "comment")?;
+        table.row_security = dbwarden_core::RowSecurity {
+            enabled: field(&row, &TABLES, "row_security")?,
+            forced: field(&row, &TABLES, "force_row_security")?,
+        };
         tables.insert(field(&row, &TABLES, "oid")?, table);
     }
     if tables.is_empty() {

@@ -8,7 +8,9 @@
 
 use super::introspect::{CatalogQuery, field, qualified, run};
 use crate::EngineError;
-use dbwarden_core::{Extension, QualifiedName, Routine, RoutineKind, Trigger, UnmanagedObject};
+use dbwarden_core::{
+    Extension, Policy, QualifiedName, Routine, RoutineKind, Trigger, UnmanagedObject,
+};
 use tokio_postgres::Client;
 
 const EXTENSIONS: CatalogQuery = CatalogQuery {
@@ -22,6 +24,10 @@ const ROUTINES: CatalogQuery = CatalogQuery {
 const TRIGGERS: CatalogQuery = CatalogQuery {
     what: "triggers",
     sql: include_str!("queries/triggers.sql"),
+};
+const POLICIES: CatalogQuery = CatalogQuery {
+    what: "row-level security policies",
+    sql: include_str!("queries/policies.sql"),
 };
 const UNMANAGED: CatalogQuery = CatalogQuery {
     what: "objects the model does not manage",
@@ -95,6 +101,24 @@ fn firing_state(enabled: &str) -> Option<&'static str> {
         "A" => Some("ENABLE ALWAYS"),
         _ => None,
     }
+}
+
+pub(super) async fn read_policies(client: &Client) -> Result<Vec<Policy>, EngineError> {
+    run(client, &POLICIES, &[])
+        .await?
+        .iter()
+        .map(|row| {
+            Ok(Policy {
+                name: field(row, &POLICIES, "name")?,
+                table: qualified(row, &POLICIES, "schema", "table_name")?,
+                command: field(row, &POLICIES, "command")?,
+                permissive: field(row, &POLICIES, "permissive")?,
+                roles: field(row, &POLICIES, "roles")?,
+                using: field(row, &POLICIES, "using_expression")?,
+                with_check: field(row, &POLICIES, "check_expression")?,
+            })
+        })
+        .collect()
 }
 
 pub(super) async fn read_unmanaged(client: &Client) -> Result<Vec<UnmanagedObject>, EngineError> {

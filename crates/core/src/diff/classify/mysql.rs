@@ -161,9 +161,15 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
         },
         Change::CreateExtension { .. }
         | Change::DropExtension { .. }
-        | Change::UpdateExtension { .. } => {
-            Mechanics::new(false, METADATA_ONLY, "MySQL has no extensions")
-        }
+        | Change::UpdateExtension { .. }
+        | Change::CreatePolicy { .. }
+        | Change::DropPolicy { .. }
+        | Change::ReplacePolicy { .. }
+        | Change::SetRowSecurity { .. } => Mechanics::new(
+            false,
+            METADATA_ONLY,
+            "MySQL has no extensions or row-level security",
+        ),
         Change::CreateRoutine { .. }
         | Change::DropRoutine { .. }
         | Change::ReplaceRoutine { .. } => Mechanics::new(

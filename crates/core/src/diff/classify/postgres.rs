@@ -211,6 +211,14 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
             lock(ShareRowExclusive),
             "CREATE/DROP TRIGGER takes SHARE ROW EXCLUSIVE on the table, which blocks writes briefly",
         ),
+        Change::CreatePolicy { .. }
+        | Change::DropPolicy { .. }
+        | Change::ReplacePolicy { .. }
+        | Change::SetRowSecurity { .. } => Mechanics::new(
+            false,
+            lock(AccessExclusive),
+            "policy and row-security changes take ACCESS EXCLUSIVE on the table, briefly",
+        ),
         Change::SetTriggerState { .. } => Mechanics::new(
             false,
             lock(ShareRowExclusive),

@@ -141,6 +141,22 @@ pub(super) fn verdict(change: &Change, dialect: Dialect) -> Verdict {
             Breaking,
             "writes to the table no longer run the trigger (what it kept up to date goes stale)",
         ),
+        Change::CreatePolicy { .. } | Change::ReplacePolicy { .. } => Verdict::new(
+            Breaking,
+            "which rows each role sees and writes changes at once (where row-level security is on)",
+        ),
+        Change::DropPolicy { .. } => Verdict::new(
+            Breaking,
+            "rows this policy let through are hidden, or shown, once it goes (where row-level security is on)",
+        ),
+        Change::SetRowSecurity { to, .. } => Verdict::new(
+            Breaking,
+            if to.enabled {
+                "queries see only the rows a policy lets through (none, without a policy)"
+            } else {
+                "every role with the table's privileges sees every row again"
+            },
+        ),
         Change::ReplaceTrigger { .. } | Change::SetTriggerState { .. } => Verdict::new(
             Breaking,
             "writes to the table run the trigger differently from now on",

@@ -86,7 +86,13 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
         | Change::UpdateExtension { .. }
         | Change::CreateRoutine { .. }
         | Change::DropRoutine { .. }
-        | Change::ReplaceRoutine { .. } => plain("SQLite has no extensions or stored routines"),
+        | Change::ReplaceRoutine { .. }
+        | Change::CreatePolicy { .. }
+        | Change::DropPolicy { .. }
+        | Change::ReplacePolicy { .. }
+        | Change::SetRowSecurity { .. } => {
+            plain("SQLite has no extensions, stored routines or row-level security")
+        }
     }
 }
 

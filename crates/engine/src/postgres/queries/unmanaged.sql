@@ -11,17 +11,10 @@ SELECT kind, name FROM (
         (CASE WHEN c.relkind = 'f' THEN 'foreign table' END),
         (CASE WHEN c.relispartition AND c.relkind IN ('r', 'p') THEN 'partition' END),
         (CASE WHEN c.relkind = 'p' THEN 'partitioned table' END),
-        (CASE WHEN c.relkind IN ('r', 'p') AND c.relpersistence = 'u' THEN 'unlogged table' END),
-        (CASE WHEN c.relrowsecurity OR c.relforcerowsecurity THEN 'row-level security' END)
+        (CASE WHEN c.relkind IN ('r', 'p') AND c.relpersistence = 'u' THEN 'unlogged table' END)
     ) AS k(kind)
-    WHERE (c.relkind IN ('m', 'f', 'p') OR c.relispartition OR c.relpersistence = 'u'
-           OR c.relrowsecurity OR c.relforcerowsecurity)
+    WHERE (c.relkind IN ('m', 'f', 'p') OR c.relispartition OR c.relpersistence = 'u')
       AND k.kind IS NOT NULL
-  UNION ALL
-    SELECT 'policy', n.nspname || '.' || c.relname || '.' || pol.polname
-    FROM pg_catalog.pg_policy pol
-    JOIN pg_catalog.pg_class c ON c.oid = pol.polrelid
-    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   UNION ALL
     SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type'
                           ELSE 'composite type' END,
