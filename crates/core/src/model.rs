@@ -45,6 +45,12 @@ pub struct Schema {
     /// Row-level security policies (PostgreSQL).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<Policy>,
+    /// Domains (PostgreSQL `CREATE DOMAIN`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<Domain>,
+    /// Composite types (PostgreSQL `CREATE TYPE ... AS (...)`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub composites: Vec<CompositeType>,
     /// Objects the database holds that the model does not manage (or leaves out on purpose,
     /// such as another tool's history table): listed so that nothing is silently ignored.
     /// Never compared by `diff`.
@@ -66,6 +72,8 @@ impl Schema {
             routines: Vec::new(),
             triggers: Vec::new(),
             policies: Vec::new(),
+            domains: Vec::new(),
+            composites: Vec::new(),
             unmanaged: Vec::new(),
         }
     }
@@ -90,6 +98,8 @@ impl Schema {
             .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
         self.policies
             .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
+        self.domains.sort_by(|a, b| a.name.cmp(&b.name));
+        self.composites.sort_by(|a, b| a.name.cmp(&b.name));
         self.unmanaged
             .sort_by(|a, b| (&a.kind, &a.name).cmp(&(&b.kind, &b.name)));
         for table in &mut self.tables {
@@ -684,4 +694,37 @@ pub struct Policy {
     /// The `WITH CHECK` expression, as PostgreSQL prints it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub with_check: Option<String>,
+}
+
+/// A PostgreSQL domain: a base type with a default, NOT NULL and checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Domain {
+    /// Its name.
+    pub name: QualifiedName,
+    /// The base type as PostgreSQL prints it (`integer`, `character varying(40)`).
+    pub base_type: String,
+    /// The default expression.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    /// `NOT NULL`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub not_null: bool,
+    /// Check constraints (`VALUE > 0`), by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<CheckConstraint>,
+    /// `COMMENT ON DOMAIN`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A PostgreSQL composite type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CompositeType {
+    /// Its name.
+    pub name: QualifiedName,
+    /// Attributes in order: (name, type as PostgreSQL prints it).
+    pub attributes: Vec<(String, String)>,
+    /// `COMMENT ON TYPE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
 }

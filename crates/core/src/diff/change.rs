@@ -3,8 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    CheckConstraint, Column, EnumType, Extension, ForeignKey, Index, Namespace, Policy, PrimaryKey,
-    QualifiedName, Routine, RowSecurity, Sequence, Table, Trigger, UniqueConstraint, View,
+    CheckConstraint, Column, CompositeType, Domain, EnumType, Extension, ForeignKey, Index,
+    Namespace, Policy, PrimaryKey, QualifiedName, Routine, RowSecurity, Sequence, Table, Trigger,
+    UniqueConstraint, View,
 };
 
 /// One difference between two schemas, as the action that turns the old into the new.
@@ -288,6 +289,40 @@ pub enum Change {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         from: Option<String>,
     },
+    /// `CREATE DOMAIN`.
+    CreateDomain {
+        /// The new domain.
+        domain: Domain,
+    },
+    /// `DROP DOMAIN`.
+    DropDomain {
+        /// The domain as it was.
+        domain: Domain,
+    },
+    /// `ALTER DOMAIN`: default, NOT NULL or checks (the comment is a [`Change::SetComment`]).
+    AlterDomain {
+        /// As it was.
+        from: Domain,
+        /// As it becomes.
+        to: Domain,
+    },
+    /// `CREATE TYPE ... AS (...)`.
+    CreateComposite {
+        /// The new type.
+        composite: CompositeType,
+    },
+    /// `DROP TYPE` of a composite type.
+    DropComposite {
+        /// The type as it was.
+        composite: CompositeType,
+    },
+    /// `ALTER TYPE ... ADD/DROP/ALTER ATTRIBUTE`.
+    AlterComposite {
+        /// As it was.
+        from: CompositeType,
+        /// As it becomes.
+        to: CompositeType,
+    },
     /// `CREATE POLICY`.
     CreatePolicy {
         /// The new policy.
@@ -495,6 +530,16 @@ pub enum CommentTarget {
         /// Its name.
         name: QualifiedName,
     },
+    /// A domain (`COMMENT ON DOMAIN`).
+    Domain {
+        /// Its name.
+        name: QualifiedName,
+    },
+    /// A composite type (`COMMENT ON TYPE`).
+    Composite {
+        /// Its name.
+        name: QualifiedName,
+    },
     /// A function or procedure (`COMMENT ON FUNCTION`).
     Routine {
         /// The routine, as it becomes.
@@ -554,6 +599,12 @@ impl Change {
             | Change::CreateView { .. }
             | Change::DropView { .. }
             | Change::ReplaceView { .. }
+            | Change::CreateDomain { .. }
+            | Change::DropDomain { .. }
+            | Change::AlterDomain { .. }
+            | Change::CreateComposite { .. }
+            | Change::DropComposite { .. }
+            | Change::AlterComposite { .. }
             | Change::CreateExtension { .. }
             | Change::DropExtension { .. }
             | Change::UpdateExtension { .. }
@@ -607,6 +658,12 @@ impl Change {
             Change::DropTrigger { .. } => "drop_trigger",
             Change::ReplaceTrigger { .. } => "replace_trigger",
             Change::SetTriggerState { .. } => "set_trigger_state",
+            Change::CreateDomain { .. } => "create_domain",
+            Change::DropDomain { .. } => "drop_domain",
+            Change::AlterDomain { .. } => "alter_domain",
+            Change::CreateComposite { .. } => "create_composite",
+            Change::DropComposite { .. } => "drop_composite",
+            Change::AlterComposite { .. } => "alter_composite",
             Change::CreatePolicy { .. } => "create_policy",
             Change::DropPolicy { .. } => "drop_policy",
             Change::ReplacePolicy { .. } => "replace_policy",

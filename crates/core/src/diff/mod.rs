@@ -54,6 +54,7 @@ mod sequences;
 mod summary;
 mod tables;
 mod types;
+mod user_types;
 mod views;
 
 #[cfg(test)]
@@ -113,6 +114,7 @@ pub fn diff(from: &Schema, to: &Schema, hints: &RenameHints) -> Diff {
     tables::diff(from, to, &renames, &mut phases, &mut rename_suspects);
     views::diff(from, to, &renames, &mut phases);
     programs::diff(from, to, &renames, &mut phases);
+    user_types::diff(from, to, &mut phases);
     let changes = phases.into_changes();
     Diff {
         broken_dependents: program_uses::broken_dependents(to, &changes),

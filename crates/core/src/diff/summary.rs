@@ -159,6 +159,12 @@ impl Change {
                 trigger.name,
                 trigger.table
             ),
+            Change::CreateDomain { domain } => format!("create domain {}", domain.name),
+            Change::DropDomain { domain } => format!("drop domain {}", domain.name),
+            Change::AlterDomain { to, .. } => format!("alter domain {}", to.name),
+            Change::CreateComposite { composite } => format!("create type {}", composite.name),
+            Change::DropComposite { composite } => format!("drop type {}", composite.name),
+            Change::AlterComposite { to, .. } => format!("alter type {}", to.name),
             Change::CreatePolicy { policy } => {
                 format!("create policy {} on {}", policy.name, policy.table)
             }
@@ -254,6 +260,8 @@ fn comment_target(target: &CommentTarget) -> String {
         CommentTarget::Sequence { name } => format!("sequence {name}"),
         CommentTarget::Table { name } => format!("table {name}"),
         CommentTarget::View { name } => format!("view {name}"),
+        CommentTarget::Domain { name } => format!("domain {name}"),
+        CommentTarget::Composite { name } => format!("type {name}"),
         CommentTarget::Routine { routine } => routine_text(routine),
         CommentTarget::Trigger { trigger } => {
             format!("trigger {} on {}", trigger.name, trigger.table)

@@ -809,6 +809,8 @@ fn is_late(change: &Change) -> bool {
         | Change::DropPolicy { .. }
         | Change::ReplacePolicy { .. }
         | Change::SetRowSecurity { .. }
+        | Change::DropDomain { .. }
+        | Change::DropComposite { .. }
         | Change::DropExtension { .. } => true,
         Change::SetComment { target, .. } => {
             !matches!(target, crate::diff::CommentTarget::Table { .. })

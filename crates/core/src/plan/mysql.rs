@@ -312,7 +312,13 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         | Change::CreatePolicy { .. }
         | Change::DropPolicy { .. }
         | Change::ReplacePolicy { .. }
-        | Change::SetRowSecurity { .. } => {}
+        | Change::SetRowSecurity { .. }
+        | Change::CreateDomain { .. }
+        | Change::DropDomain { .. }
+        | Change::AlterDomain { .. }
+        | Change::CreateComposite { .. }
+        | Change::DropComposite { .. }
+        | Change::AlterComposite { .. } => {}
         Change::ReplaceView { to, .. } => p.replace_view(to)?,
         Change::SetComment { target, to, .. } => match target {
             CommentTarget::Table { name: table } => p.push(format!(
@@ -326,7 +332,9 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
             | CommentTarget::Sequence { .. }
             | CommentTarget::View { .. }
             | CommentTarget::Routine { .. }
-            | CommentTarget::Trigger { .. } => {
+            | CommentTarget::Trigger { .. }
+            | CommentTarget::Domain { .. }
+            | CommentTarget::Composite { .. } => {
                 return Err(p.unsupported("MySQL keeps no comment on this kind of object"));
             }
         },

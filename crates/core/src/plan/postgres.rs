@@ -271,7 +271,13 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         | Change::CreatePolicy { .. }
         | Change::DropPolicy { .. }
         | Change::ReplacePolicy { .. }
-        | Change::SetRowSecurity { .. } => {}
+        | Change::SetRowSecurity { .. }
+        | Change::CreateDomain { .. }
+        | Change::DropDomain { .. }
+        | Change::AlterDomain { .. }
+        | Change::CreateComposite { .. }
+        | Change::DropComposite { .. }
+        | Change::AlterComposite { .. } => {}
         Change::ReplaceView { to, .. } => p.replace_view(to)?,
         Change::SetComment { target, to, .. } => {
             let object = match target {
@@ -281,6 +287,8 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
                 CommentTarget::Table { name: n } => format!("TABLE {}", name(n)),
                 CommentTarget::View { name: n } => format!("VIEW {}", name(n)),
                 // Written by the shared module before this one is asked.
+                CommentTarget::Domain { name: n } => format!("DOMAIN {}", name(n)),
+                CommentTarget::Composite { name: n } => format!("TYPE {}", name(n)),
                 CommentTarget::Routine { .. } | CommentTarget::Trigger { .. } => return Ok(()),
             };
             p.push(format!(

@@ -4,7 +4,7 @@
 use super::{PlanError, Planner};
 use crate::diff::{Change, CommentTarget};
 use crate::render::programs as ddl;
-use crate::{Dialect, Routine, Trigger};
+use crate::{CompositeType, Dialect, Domain, Routine, Trigger};
 
 /// Writes `change` if it is one of this module's kinds; returns whether it was.
 pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<bool, PlanError> {
@@ -30,6 +30,16 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<bool, PlanE
             trigger,
             trigger.state.as_deref().unwrap_or("ENABLE"),
         )),
+        Change::CreateDomain { domain } => p.push(ddl::create_domain(domain)),
+        Change::DropDomain { domain } => {
+            p.push(format!("DROP DOMAIN {}", domain.name.quoted(dialect)))
+        }
+        Change::AlterDomain { from, to } => alter_domain(p, from, to)?,
+        Change::CreateComposite { composite } => p.push(ddl::create_composite(composite)),
+        Change::DropComposite { composite } => {
+            p.push(format!("DROP TYPE {}", composite.name.quoted(dialect)))
+        }
+        Change::AlterComposite { from, to } => alter_composite(p, from, to)?,
         Change::CreatePolicy { policy } => p.push(ddl::create_policy(policy)),
         Change::DropPolicy { policy } => p.push(ddl::drop_policy(policy)),
         Change::ReplacePolicy { from, to } => {
@@ -62,6 +72,110 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<bool, PlanE
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+/// Default, NOT NULL and checks of a domain. A new check is added `NOT VALID` and validated
+/// after a commit, so that the scan of every column using the domain does not hold the lock
+/// of the statements before it.
+fn alter_domain(p: &mut Planner<'_>, from: &Domain, to: &Domain) -> Result<(), PlanError> {
+    if from.base_type != to.base_type {
+        return Err(p.unsupported(
+            "PostgreSQL cannot change a domain's base type: create a domain under a new name, move the columns to it, then drop the old one",
+        ));
+    }
+    let alter = format!("ALTER DOMAIN {}", to.name.quoted(Dialect::Postgres));
+    if from.default != to.default {
+        p.push(match &to.default {
+            Some(default) => format!("{alter} SET DEFAULT {default}"),
+            None => format!("{alter} DROP DEFAULT"),
+        });
+    }
+    for gone in from.checks.iter().filter(|c| !to.checks.contains(c)) {
+        if let Some(name) = &gone.name {
+            p.push(format!(
+                "{alter} DROP CONSTRAINT {}",
+                crate::quote_ident(Dialect::Postgres, name)
+            ));
+        }
+    }
+    if from.not_null != to.not_null {
+        let verb = if to.not_null { "SET" } else { "DROP" };
+        p.push(format!("{alter} {verb} NOT NULL"));
+    }
+    for added in to.checks.iter().filter(|c| !from.checks.contains(c)) {
+        p.push(format!(
+            "{alter} ADD {} NOT VALID",
+            ddl::domain_check(added)
+        ));
+        if let Some(name) = &added.name {
+            p.push_after_commit(format!(
+                "{alter} VALIDATE CONSTRAINT {}",
+                crate::quote_ident(Dialect::Postgres, name)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Attributes added, dropped or retyped, in one `ALTER TYPE`. PostgreSQL cannot reorder them.
+fn alter_composite(
+    p: &mut Planner<'_>,
+    from: &CompositeType,
+    to: &CompositeType,
+) -> Result<(), PlanError> {
+    let kept = |of: &CompositeType, other: &CompositeType| -> Vec<String> {
+        of.attributes
+            .iter()
+            .filter(|(n, _)| other.attributes.iter().any(|(m, _)| m == n))
+            .map(|(n, _)| n.clone())
+            .collect()
+    };
+    if kept(from, to) != kept(to, from) {
+        return Err(p.unsupported(
+            "PostgreSQL cannot reorder a composite type's attributes: keep their order, or create a new type",
+        ));
+    }
+    let q = |n: &str| crate::quote_ident(Dialect::Postgres, n);
+    let mut actions = Vec::new();
+    for (name, _) in &from.attributes {
+        if !to.attributes.iter().any(|(n, _)| n == name) {
+            actions.push(format!("DROP ATTRIBUTE {}", q(name)));
+        }
+    }
+    for (name, data_type) in &to.attributes {
+        match from.attributes.iter().find(|(n, _)| n == name) {
+            None => actions.push(format!("ADD ATTRIBUTE {} {data_type}", q(name))),
+            Some((_, old_type)) if old_type != data_type => {
+                if composite_in_use(p, &from.name) {
+                    return Err(p.unsupported(format!(
+                        "PostgreSQL cannot retype attribute {name} while a column stores the type: add an attribute under a new name instead"
+                    )));
+                }
+                actions.push(format!("ALTER ATTRIBUTE {} TYPE {data_type}", q(name)))
+            }
+            Some(_) => {}
+        }
+    }
+    p.push(format!(
+        "ALTER TYPE {} {}",
+        to.name.quoted(Dialect::Postgres),
+        actions.join(", ")
+    ));
+    Ok(())
+}
+
+/// Whether a column of the old schema is of composite type `name`.
+fn composite_in_use(p: &Planner<'_>, name: &crate::QualifiedName) -> bool {
+    let Ok((from, _)) = p.schemas("a composite type's users") else {
+        // Without the schemas, assume it is used: the statement would fail if so.
+        return true;
+    };
+    let spellings = [name.to_string(), name.quoted(Dialect::Postgres)];
+    from.tables.iter().flat_map(|t| &t.columns).any(|c| {
+        spellings
+            .iter()
+            .any(|s| c.data_type.trim_end_matches("[]") == s)
+    })
 }
 
 /// Bodies may name objects the plan creates later, as in a restore: PostgreSQL is told not to

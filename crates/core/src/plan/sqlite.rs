@@ -137,7 +137,13 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         | Change::CreatePolicy { .. }
         | Change::DropPolicy { .. }
         | Change::ReplacePolicy { .. }
-        | Change::SetRowSecurity { .. } => {}
+        | Change::SetRowSecurity { .. }
+        | Change::CreateDomain { .. }
+        | Change::DropDomain { .. }
+        | Change::AlterDomain { .. }
+        | Change::CreateComposite { .. }
+        | Change::DropComposite { .. }
+        | Change::AlterComposite { .. } => {}
         Change::ReplaceView { to, .. } => p.replace_view(to)?,
         Change::ReorderColumns { .. }
         | Change::AddPrimaryKey { .. }

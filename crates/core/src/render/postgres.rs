@@ -35,7 +35,14 @@ pub(super) fn statements(schema: &Schema) -> Vec<String> {
             .filter(move |r| programs::routine_place(r, schema) == place)
             .map(programs::create_routine)
     };
+    let (late_domains, domains): (Vec<_>, Vec<_>) = schema
+        .domains
+        .iter()
+        .partition(|d| programs::domain_calls_routines(d, schema));
+    out.extend(domains.into_iter().map(programs::create_domain));
+    out.extend(schema.composites.iter().map(programs::create_composite));
     out.extend(routines_at(RoutinePlace::BeforeTables));
+    out.extend(late_domains.into_iter().map(programs::create_domain));
     out.extend(schema.sequences.iter().map(create_sequence));
     out.extend(schema.tables.iter().map(create_table));
     out.extend(routines_at(RoutinePlace::AfterTables));
@@ -305,6 +312,14 @@ fn comments(schema: &Schema) -> Vec<String> {
     for view in &schema.views {
         let object = format!("VIEW {}", name(&view.name));
         out.extend(comment_on(&object, &view.comment));
+    }
+    for domain in &schema.domains {
+        let object = format!("DOMAIN {}", name(&domain.name));
+        out.extend(comment_on(&object, &domain.comment));
+    }
+    for composite in &schema.composites {
+        let object = format!("TYPE {}", name(&composite.name));
+        out.extend(comment_on(&object, &composite.comment));
     }
     for routine in schema.routines.iter().filter(|r| r.comment.is_some()) {
         out.push(programs::routine_comment(routine));

@@ -3,8 +3,8 @@
 //! the statements around them differ by dialect.
 
 use crate::{
-    Dialect, Extension, Policy, QualifiedName, Routine, RowSecurity, Schema, Trigger, quote_ident,
-    quote_literal,
+    CompositeType, Dialect, Domain, Extension, Policy, QualifiedName, Routine, RowSecurity, Schema,
+    Trigger, quote_ident, quote_literal,
 };
 
 /// `SET check_function_bodies = false`, as pg_dump does before creating functions: a body may
@@ -86,6 +86,76 @@ pub fn set_trigger_state(trigger: &Trigger, state: &str) -> String {
         trigger.table.quoted(Dialect::Postgres),
         quote_ident(Dialect::Postgres, &trigger.name)
     )
+}
+
+/// `CREATE DOMAIN` with its default, NOT NULL and named checks.
+pub fn create_domain(domain: &Domain) -> String {
+    let mut sql = format!(
+        "CREATE DOMAIN {} AS {}",
+        domain.name.quoted(Dialect::Postgres),
+        domain.base_type
+    );
+    if let Some(default) = &domain.default {
+        sql.push_str(&format!(" DEFAULT {default}"));
+    }
+    if domain.not_null {
+        sql.push_str(" NOT NULL");
+    }
+    for check in &domain.checks {
+        sql.push(' ');
+        sql.push_str(&domain_check(check));
+    }
+    sql
+}
+
+/// `CONSTRAINT name CHECK (expr)` of a domain.
+pub fn domain_check(check: &crate::CheckConstraint) -> String {
+    match &check.name {
+        Some(name) => format!(
+            "CONSTRAINT {} CHECK ({})",
+            quote_ident(Dialect::Postgres, name),
+            check.expression
+        ),
+        None => format!("CHECK ({})", check.expression),
+    }
+}
+
+/// `CREATE TYPE ... AS (...)`.
+pub fn create_composite(composite: &CompositeType) -> String {
+    let attributes: Vec<String> = composite
+        .attributes
+        .iter()
+        .map(|(name, data_type)| format!("{} {data_type}", quote_ident(Dialect::Postgres, name)))
+        .collect();
+    format!(
+        "CREATE TYPE {} AS ({})",
+        composite.name.quoted(Dialect::Postgres),
+        attributes.join(", ")
+    )
+}
+
+/// Whether a domain's default or checks call one of `schema`'s routines, so that it must be
+/// created after them.
+pub fn domain_calls_routines(domain: &Domain, schema: &Schema) -> bool {
+    let texts: Vec<&str> = domain
+        .default
+        .iter()
+        .map(String::as_str)
+        .chain(domain.checks.iter().map(|c| c.expression.as_str()))
+        .collect();
+    // Called as `name(` or `schema.name(`: what precedes the name is no part of it.
+    let calls = |text: &str, name: &str| {
+        text.match_indices(&format!("{name}(")).any(|(at, _)| {
+            !text[..at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '$')
+        })
+    };
+    schema
+        .routines
+        .iter()
+        .any(|r| texts.iter().any(|t| calls(t, &r.name.name)))
 }
 
 /// `CREATE POLICY`.

@@ -204,6 +204,8 @@ pub(crate) fn schema_subset(schema: &Schema, tables: &[Table]) -> Schema {
         .cloned()
         .collect();
     subset.enums = schema.enums.clone();
+    subset.domains = schema.domains.clone();
+    subset.composites = schema.composites.clone();
     subset.sequences = schema
         .sequences
         .iter()

@@ -305,6 +305,12 @@ fn creation_ddl(backup: &Schema, target: &Schema, tables: &[Table]) -> Vec<Strin
     needed
         .extensions
         .retain(|e| !target.extensions.iter().any(|t| t.name == e.name));
+    needed
+        .domains
+        .retain(|d| !target.domains.iter().any(|t| t.name == d.name));
+    needed
+        .composites
+        .retain(|c| !target.composites.iter().any(|t| t.name == c.name));
     needed.routines.retain(|r| {
         !target
             .routines

@@ -152,7 +152,7 @@ async fn set_session(client: &Client, settings: &Session) -> Result<Session, Eng
 async fn read_schema(client: &Client) -> Result<Schema, EngineError> {
     let (
         (namespaces, enums, sequences, tables, views),
-        (extensions, routines, triggers, policies, unmanaged),
+        (extensions, routines, triggers, policies, (domains, composites), unmanaged),
     ) = tokio::try_join!(
         async {
             tokio::try_join!(
@@ -169,6 +169,12 @@ async fn read_schema(client: &Client) -> Result<Schema, EngineError> {
                 programs::read_routines(client),
                 programs::read_triggers(client),
                 programs::read_policies(client),
+                async {
+                    tokio::try_join!(
+                        programs::read_domains(client),
+                        programs::read_composites(client)
+                    )
+                },
                 programs::read_unmanaged(client),
             )
         },
@@ -183,6 +189,8 @@ async fn read_schema(client: &Client) -> Result<Schema, EngineError> {
     schema.routines = routines;
     schema.triggers = triggers;
     schema.policies = policies;
+    schema.domains = domains;
+    schema.composites = composites;
     schema.unmanaged = unmanaged;
     schema.normalize();
     Ok(schema)

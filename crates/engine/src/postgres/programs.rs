@@ -9,7 +9,8 @@
 use super::introspect::{CatalogQuery, field, qualified, run};
 use crate::EngineError;
 use dbwarden_core::{
-    Extension, Policy, QualifiedName, Routine, RoutineKind, Trigger, UnmanagedObject,
+    CheckConstraint, CompositeType, Domain, Extension, Policy, QualifiedName, Routine, RoutineKind,
+    Trigger, UnmanagedObject,
 };
 use tokio_postgres::Client;
 
@@ -28,6 +29,14 @@ const TRIGGERS: CatalogQuery = CatalogQuery {
 const POLICIES: CatalogQuery = CatalogQuery {
     what: "row-level security policies",
     sql: include_str!("queries/policies.sql"),
+};
+const DOMAINS: CatalogQuery = CatalogQuery {
+    what: "domains",
+    sql: include_str!("queries/domains.sql"),
+};
+const COMPOSITES: CatalogQuery = CatalogQuery {
+    what: "composite types",
+    sql: include_str!("queries/composites.sql"),
 };
 const UNMANAGED: CatalogQuery = CatalogQuery {
     what: "objects the model does not manage",
@@ -116,6 +125,50 @@ pub(super) async fn read_policies(client: &Client) -> Result<Vec<Policy>, Engine
                 roles: field(row, &POLICIES, "roles")?,
                 using: field(row, &POLICIES, "using_expression")?,
                 with_check: field(row, &POLICIES, "check_expression")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn read_domains(client: &Client) -> Result<Vec<Domain>, EngineError> {
+    run(client, &DOMAINS, &[])
+        .await?
+        .iter()
+        .map(|row| {
+            let names: Vec<String> = field(row, &DOMAINS, "check_names")?;
+            let expressions: Vec<String> = field(row, &DOMAINS, "check_expressions")?;
+            let checks = names
+                .into_iter()
+                .zip(expressions)
+                .map(|(name, expression)| CheckConstraint {
+                    name: Some(name),
+                    // `CHECK (...)` as pg_get_constraintdef would have it, without the words.
+                    expression,
+                })
+                .collect();
+            Ok(Domain {
+                name: qualified(row, &DOMAINS, "schema", "name")?,
+                base_type: field(row, &DOMAINS, "base_type")?,
+                default: field(row, &DOMAINS, "default_expression")?,
+                not_null: field(row, &DOMAINS, "not_null")?,
+                checks,
+                comment: field(row, &DOMAINS, "comment")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn read_composites(client: &Client) -> Result<Vec<CompositeType>, EngineError> {
+    run(client, &COMPOSITES, &[])
+        .await?
+        .iter()
+        .map(|row| {
+            let names: Vec<String> = field(row, &COMPOSITES, "attribute_names")?;
+            let types: Vec<String> = field(row, &COMPOSITES, "attribute_types")?;
+            Ok(CompositeType {
+                name: qualified(row, &COMPOSITES, "schema", "name")?,
+                attributes: names.into_iter().zip(types).collect(),
+                comment: field(row, &COMPOSITES, "comment")?,
             })
         })
         .collect()

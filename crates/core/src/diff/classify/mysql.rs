@@ -153,7 +153,9 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
             | CommentTarget::Sequence { .. }
             | CommentTarget::View { .. }
             | CommentTarget::Routine { .. }
-            | CommentTarget::Trigger { .. } => Mechanics::new(
+            | CommentTarget::Trigger { .. }
+            | CommentTarget::Domain { .. }
+            | CommentTarget::Composite { .. } => Mechanics::new(
                 false,
                 METADATA_ONLY,
                 "MySQL keeps no comment on this kind of object",
@@ -165,10 +167,16 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
         | Change::CreatePolicy { .. }
         | Change::DropPolicy { .. }
         | Change::ReplacePolicy { .. }
-        | Change::SetRowSecurity { .. } => Mechanics::new(
+        | Change::SetRowSecurity { .. }
+        | Change::CreateDomain { .. }
+        | Change::DropDomain { .. }
+        | Change::AlterDomain { .. }
+        | Change::CreateComposite { .. }
+        | Change::DropComposite { .. }
+        | Change::AlterComposite { .. } => Mechanics::new(
             false,
             METADATA_ONLY,
-            "MySQL has no extensions or row-level security",
+            "MySQL has no extensions, user types or row-level security",
         ),
         Change::CreateRoutine { .. }
         | Change::DropRoutine { .. }

@@ -182,7 +182,9 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
             CommentTarget::Namespace { .. }
             | CommentTarget::Enum { .. }
             | CommentTarget::Routine { .. }
-            | CommentTarget::Trigger { .. } => {
+            | CommentTarget::Trigger { .. }
+            | CommentTarget::Domain { .. }
+            | CommentTarget::Composite { .. } => {
                 Mechanics::new(false, NO_LOCK, "COMMENT ON locks no table")
             }
         },
@@ -210,6 +212,18 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
             false,
             lock(ShareRowExclusive),
             "CREATE/DROP TRIGGER takes SHARE ROW EXCLUSIVE on the table, which blocks writes briefly",
+        ),
+        Change::CreateDomain { .. }
+        | Change::DropDomain { .. }
+        | Change::CreateComposite { .. }
+        | Change::DropComposite { .. }
+        | Change::AlterComposite { .. } => {
+            Mechanics::new(false, NO_LOCK, "a type change locks no table by itself")
+        }
+        Change::AlterDomain { .. } => Mechanics::new(
+            false,
+            lock(Share),
+            "a new check or NOT NULL scans every column using the domain under a SHARE lock on its table",
         ),
         Change::CreatePolicy { .. }
         | Change::DropPolicy { .. }

@@ -141,6 +141,21 @@ pub(super) fn verdict(change: &Change, dialect: Dialect) -> Verdict {
             Breaking,
             "writes to the table no longer run the trigger (what it kept up to date goes stale)",
         ),
+        Change::CreateDomain { .. } | Change::CreateComposite { .. } => {
+            Verdict::new(Safe, "creates a new type")
+        }
+        Change::DropDomain { .. } | Change::DropComposite { .. } => Verdict::new(
+            Breaking,
+            "code casting to the type fails (columns using it change by their own changes)",
+        ),
+        Change::AlterDomain { .. } => Verdict::new(
+            Breaking,
+            "writes to every column of the domain are checked by the new rules; a new check fails if existing values break it",
+        ),
+        Change::AlterComposite { .. } => Verdict::new(
+            Breaking,
+            "code building or reading values of the type sees other attributes",
+        ),
         Change::CreatePolicy { .. } | Change::ReplacePolicy { .. } => Verdict::new(
             Breaking,
             "which rows each role sees and writes changes at once (where row-level security is on)",

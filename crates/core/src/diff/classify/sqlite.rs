@@ -90,8 +90,14 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
         | Change::CreatePolicy { .. }
         | Change::DropPolicy { .. }
         | Change::ReplacePolicy { .. }
-        | Change::SetRowSecurity { .. } => {
-            plain("SQLite has no extensions, stored routines or row-level security")
+        | Change::SetRowSecurity { .. }
+        | Change::CreateDomain { .. }
+        | Change::DropDomain { .. }
+        | Change::AlterDomain { .. }
+        | Change::CreateComposite { .. }
+        | Change::DropComposite { .. }
+        | Change::AlterComposite { .. } => {
+            plain("SQLite has no extensions, stored routines, user types or row-level security")
         }
     }
 }

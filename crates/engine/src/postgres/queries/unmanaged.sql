@@ -16,13 +16,9 @@ SELECT kind, name FROM (
     WHERE (c.relkind IN ('m', 'f', 'p') OR c.relispartition OR c.relpersistence = 'u')
       AND k.kind IS NOT NULL
   UNION ALL
-    SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type'
-                          ELSE 'composite type' END,
-           n.nspname || '.' || t.typname
+    SELECT 'range type', n.nspname || '.' || t.typname
     FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-    WHERE (t.typtype IN ('d', 'r')
-           OR (t.typtype = 'c' AND EXISTS (SELECT FROM pg_catalog.pg_class c
-                                           WHERE c.oid = t.typrelid AND c.relkind = 'c')))
+    WHERE t.typtype = 'r'
       AND NOT EXISTS (SELECT FROM pg_catalog.pg_depend d
                       WHERE d.classid = 'pg_catalog.pg_type'::regclass
                         AND d.objid = t.oid AND d.deptype = 'e')
