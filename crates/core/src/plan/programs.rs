@@ -1,5 +1,6 @@
-//! Statements for extension, routine and trigger changes, the same on every engine but for a
-//! few words (see [`crate::render::programs`]).
+//! Statements for changes of extensions, routines, triggers, domains, composite types,
+//! policies and row-level security: the same on every engine that has them but for a few
+//! words (see [`crate::render::programs`]).
 
 use super::{PlanError, Planner};
 use crate::diff::{Change, CommentTarget};

@@ -1,6 +1,7 @@
-//! DDL for extensions, functions, procedures, triggers and row-level security, shared by the renderers and the
-//! planners. Definitions are written as the model holds them (the engine's own text), so only
-//! the statements around them differ by dialect.
+//! DDL for extensions, functions, procedures, triggers, domains, composite types and row-level
+//! security, shared by the renderers and the planners. Routine and trigger definitions are
+//! written as the model holds them (the engine's own text), so only the statements around them
+//! differ by dialect.
 
 use crate::{
     CompositeType, Dialect, Domain, Extension, Policy, QualifiedName, Routine, RowSecurity, Schema,
