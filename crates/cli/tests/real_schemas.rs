@@ -381,9 +381,9 @@ async fn unmanaged_objects_are_named(server: Server) {
         .await;
     let (create, kind, name) = match server {
         Server::Postgres => (
-            "CREATE MATERIALIZED VIEW account_count AS SELECT count(*) AS n FROM accounts",
-            "materialized view",
-            "public.account_count",
+            "CREATE TYPE id_range AS RANGE (subtype = integer)",
+            "range type",
+            "public.id_range",
         ),
         Server::Mysql => (
             "CREATE EVENT purge_accounts ON SCHEDULE EVERY 1 DAY DO DELETE FROM accounts WHERE id < 0",

@@ -45,6 +45,9 @@ pub struct Schema {
     /// Row-level security policies (PostgreSQL).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub policies: Vec<Policy>,
+    /// Materialized views (PostgreSQL).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub materialized_views: Vec<MaterializedView>,
     /// Domains (PostgreSQL `CREATE DOMAIN`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub domains: Vec<Domain>,
@@ -72,6 +75,7 @@ impl Schema {
             routines: Vec::new(),
             triggers: Vec::new(),
             policies: Vec::new(),
+            materialized_views: Vec::new(),
             domains: Vec::new(),
             composites: Vec::new(),
             unmanaged: Vec::new(),
@@ -98,6 +102,7 @@ impl Schema {
             .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
         self.policies
             .sort_by(|a, b| (&a.table, &a.name).cmp(&(&b.table, &b.name)));
+        self.materialized_views.sort_by(|a, b| a.name.cmp(&b.name));
         self.domains.sort_by(|a, b| a.name.cmp(&b.name));
         self.composites.sort_by(|a, b| a.name.cmp(&b.name));
         self.unmanaged
@@ -725,6 +730,21 @@ pub struct CompositeType {
     /// Attributes in order: (name, type as PostgreSQL prints it).
     pub attributes: Vec<(String, String)>,
     /// `COMMENT ON TYPE`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+}
+
+/// A PostgreSQL materialized view with its indexes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaterializedView {
+    /// Its name.
+    pub name: QualifiedName,
+    /// The `SELECT` body as PostgreSQL prints it.
+    pub definition: String,
+    /// Its indexes as (name, `CREATE INDEX` statement as `pg_get_indexdef` prints it), by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indexes: Vec<(String, String)>,
+    /// `COMMENT ON MATERIALIZED VIEW`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::MaterializedView;
+
 use crate::{
     CheckConstraint, Column, CompositeType, Domain, EnumType, Extension, ForeignKey, Index,
     Namespace, Policy, PrimaryKey, QualifiedName, Routine, RowSecurity, Sequence, Table, Trigger,
@@ -288,6 +290,23 @@ pub enum Change {
         /// The old state (`None`: enabled, the default).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         from: Option<String>,
+    },
+    /// `CREATE MATERIALIZED VIEW` with its indexes (a changed body is a drop and a create).
+    CreateMaterializedView {
+        /// The new materialized view.
+        view: MaterializedView,
+    },
+    /// `DROP MATERIALIZED VIEW`.
+    DropMaterializedView {
+        /// The materialized view as it was.
+        view: MaterializedView,
+    },
+    /// The same body with other indexes or another comment.
+    AlterMaterializedView {
+        /// As it was.
+        from: MaterializedView,
+        /// As it becomes.
+        to: MaterializedView,
     },
     /// `CREATE DOMAIN`.
     CreateDomain {
@@ -599,6 +618,9 @@ impl Change {
             | Change::CreateView { .. }
             | Change::DropView { .. }
             | Change::ReplaceView { .. }
+            | Change::CreateMaterializedView { .. }
+            | Change::DropMaterializedView { .. }
+            | Change::AlterMaterializedView { .. }
             | Change::CreateDomain { .. }
             | Change::DropDomain { .. }
             | Change::AlterDomain { .. }
@@ -658,6 +680,9 @@ impl Change {
             Change::DropTrigger { .. } => "drop_trigger",
             Change::ReplaceTrigger { .. } => "replace_trigger",
             Change::SetTriggerState { .. } => "set_trigger_state",
+            Change::CreateMaterializedView { .. } => "create_materialized_view",
+            Change::DropMaterializedView { .. } => "drop_materialized_view",
+            Change::AlterMaterializedView { .. } => "alter_materialized_view",
             Change::CreateDomain { .. } => "create_domain",
             Change::DropDomain { .. } => "drop_domain",
             Change::AlterDomain { .. } => "alter_domain",

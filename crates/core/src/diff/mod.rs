@@ -45,6 +45,7 @@ mod constraints;
 mod dependents;
 mod enums;
 mod indexes;
+mod materialized_views;
 mod namespaces;
 mod pairing;
 mod program_uses;
@@ -115,6 +116,7 @@ pub fn diff(from: &Schema, to: &Schema, hints: &RenameHints) -> Diff {
     views::diff(from, to, &renames, &mut phases);
     programs::diff(from, to, &renames, &mut phases);
     user_types::diff(from, to, &mut phases);
+    materialized_views::diff(from, to, &mut phases);
     let changes = phases.into_changes();
     Diff {
         broken_dependents: program_uses::broken_dependents(to, &changes),

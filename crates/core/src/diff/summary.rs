@@ -159,6 +159,15 @@ impl Change {
                 trigger.name,
                 trigger.table
             ),
+            Change::CreateMaterializedView { view } => {
+                format!("create materialized view {}", view.name)
+            }
+            Change::DropMaterializedView { view } => {
+                format!("drop materialized view {}", view.name)
+            }
+            Change::AlterMaterializedView { to, .. } => {
+                format!("alter materialized view {} (indexes or comment)", to.name)
+            }
             Change::CreateDomain { domain } => format!("create domain {}", domain.name),
             Change::DropDomain { domain } => format!("drop domain {}", domain.name),
             Change::AlterDomain { to, .. } => format!("alter domain {}", to.name),

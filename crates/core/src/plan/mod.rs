@@ -811,6 +811,8 @@ fn is_late(change: &Change) -> bool {
         | Change::SetRowSecurity { .. }
         | Change::DropDomain { .. }
         | Change::DropComposite { .. }
+        | Change::CreateMaterializedView { .. }
+        | Change::AlterMaterializedView { .. }
         | Change::DropExtension { .. } => true,
         Change::SetComment { target, .. } => {
             !matches!(target, crate::diff::CommentTarget::Table { .. })

@@ -277,7 +277,10 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         | Change::AlterDomain { .. }
         | Change::CreateComposite { .. }
         | Change::DropComposite { .. }
-        | Change::AlterComposite { .. } => {}
+        | Change::AlterComposite { .. }
+        | Change::CreateMaterializedView { .. }
+        | Change::DropMaterializedView { .. }
+        | Change::AlterMaterializedView { .. } => {}
         Change::ReplaceView { to, .. } => p.replace_view(to)?,
         Change::SetComment { target, to, .. } => {
             let object = match target {

@@ -3,6 +3,7 @@
 //! words (see [`crate::render::programs`]).
 
 use super::{PlanError, Planner};
+use crate::MaterializedView;
 use crate::diff::{Change, CommentTarget};
 use crate::render::programs as ddl;
 use crate::{CompositeType, Dialect, Domain, Routine, Trigger};
@@ -31,6 +32,14 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<bool, PlanE
             trigger,
             trigger.state.as_deref().unwrap_or("ENABLE"),
         )),
+        Change::CreateMaterializedView { view } => {
+            p.push_all(ddl::materialized_view_statements(view))
+        }
+        Change::DropMaterializedView { view } => p.push(format!(
+            "DROP MATERIALIZED VIEW {}",
+            view.name.quoted(dialect)
+        )),
+        Change::AlterMaterializedView { from, to } => alter_materialized_view(p, from, to),
         Change::CreateDomain { domain } => p.push(ddl::create_domain(domain)),
         Change::DropDomain { domain } => {
             p.push(format!("DROP DOMAIN {}", domain.name.quoted(dialect)))
@@ -73,6 +82,33 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<bool, PlanE
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+/// Indexes dropped and created by name, and the comment, of a materialized view whose body
+/// stays.
+fn alter_materialized_view(p: &mut Planner<'_>, from: &MaterializedView, to: &MaterializedView) {
+    let schema = to.name.schema.clone();
+    for (name, definition) in &from.indexes {
+        if !to.indexes.iter().any(|(n, d)| n == name && d == definition) {
+            let index = crate::QualifiedName {
+                schema: schema.clone(),
+                name: name.clone(),
+            };
+            p.push(format!("DROP INDEX {}", index.quoted(Dialect::Postgres)));
+        }
+    }
+    for (name, definition) in &to.indexes {
+        if !from
+            .indexes
+            .iter()
+            .any(|(n, d)| n == name && d == definition)
+        {
+            p.push(definition.clone());
+        }
+    }
+    if from.comment != to.comment {
+        p.push(ddl::materialized_view_comment(to));
+    }
 }
 
 /// Default, NOT NULL and checks of a domain. A new check is added `NOT VALID` and validated

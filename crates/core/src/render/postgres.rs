@@ -69,6 +69,9 @@ pub(super) fn statements(schema: &Schema) -> Vec<String> {
             .map(create_view),
     );
     out.extend(routines_at(RoutinePlace::AfterViews));
+    for view in &schema.materialized_views {
+        out.extend(programs::materialized_view_statements(view));
+    }
     out.extend(schema.triggers.iter().map(programs::create_trigger));
     out.extend(schema.triggers.iter().filter_map(programs::trigger_state));
     for table in &schema.tables {

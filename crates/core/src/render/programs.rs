@@ -3,6 +3,7 @@
 //! written as the model holds them (the engine's own text), so only the statements around them
 //! differ by dialect.
 
+use crate::MaterializedView;
 use crate::{
     CompositeType, Dialect, Domain, Extension, Policy, QualifiedName, Routine, RowSecurity, Schema,
     Trigger, quote_ident, quote_literal,
@@ -157,6 +158,33 @@ pub fn domain_calls_routines(domain: &Domain, schema: &Schema) -> bool {
         .routines
         .iter()
         .any(|r| texts.iter().any(|t| calls(t, &r.name.name)))
+}
+
+/// `CREATE MATERIALIZED VIEW` (filled at once), its indexes and its comment.
+pub fn materialized_view_statements(view: &MaterializedView) -> Vec<String> {
+    let mut out = vec![format!(
+        "CREATE MATERIALIZED VIEW {} AS\n{}",
+        view.name.quoted(Dialect::Postgres),
+        view.definition
+    )];
+    out.extend(
+        view.indexes
+            .iter()
+            .map(|(_, definition)| definition.clone()),
+    );
+    if view.comment.is_some() {
+        out.push(materialized_view_comment(view));
+    }
+    out
+}
+
+/// `COMMENT ON MATERIALIZED VIEW`.
+pub fn materialized_view_comment(view: &MaterializedView) -> String {
+    format!(
+        "COMMENT ON MATERIALIZED VIEW {} IS {}",
+        view.name.quoted(Dialect::Postgres),
+        comment_text(&view.comment)
+    )
 }
 
 /// `CREATE POLICY`.

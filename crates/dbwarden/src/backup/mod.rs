@@ -235,6 +235,10 @@ pub(crate) fn schema_subset(schema: &Schema, tables: &[Table]) -> Schema {
         .cloned()
         .collect();
     subset.views = views_over(schema, &names);
+    // Materialized views record no dependencies in the model: carried when every table is.
+    if schema.tables.iter().all(|t| names.contains(&&t.name)) {
+        subset.materialized_views = schema.materialized_views.clone();
+    }
     let view_names: Vec<&QualifiedName> = subset.views.iter().map(|v| &v.name).collect();
     subset.triggers = schema
         .triggers

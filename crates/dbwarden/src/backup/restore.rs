@@ -320,6 +320,9 @@ fn creation_ddl(backup: &Schema, target: &Schema, tables: &[Table]) -> Vec<Strin
     needed
         .views
         .retain(|v| !target.views.iter().any(|t| t.name == v.name));
+    needed
+        .materialized_views
+        .retain(|v| !target.materialized_views.iter().any(|t| t.name == v.name));
     // Created once the rows are in (see `trigger_ddl`): a trigger firing on restored rows
     // would change them, or write rows of its own.
     needed.triggers.clear();

@@ -152,7 +152,7 @@ async fn set_session(client: &Client, settings: &Session) -> Result<Session, Eng
 async fn read_schema(client: &Client) -> Result<Schema, EngineError> {
     let (
         (namespaces, enums, sequences, tables, views),
-        (extensions, routines, triggers, policies, (domains, composites), unmanaged),
+        (extensions, routines, triggers, policies, (domains, composites, materialized), unmanaged),
     ) = tokio::try_join!(
         async {
             tokio::try_join!(
@@ -172,7 +172,8 @@ async fn read_schema(client: &Client) -> Result<Schema, EngineError> {
                 async {
                     tokio::try_join!(
                         programs::read_domains(client),
-                        programs::read_composites(client)
+                        programs::read_composites(client),
+                        programs::read_materialized_views(client)
                     )
                 },
                 programs::read_unmanaged(client),
@@ -191,6 +192,7 @@ async fn read_schema(client: &Client) -> Result<Schema, EngineError> {
     schema.policies = policies;
     schema.domains = domains;
     schema.composites = composites;
+    schema.materialized_views = materialized;
     schema.unmanaged = unmanaged;
     schema.normalize();
     Ok(schema)

@@ -9,8 +9,8 @@
 use super::introspect::{CatalogQuery, field, qualified, run};
 use crate::EngineError;
 use dbwarden_core::{
-    CheckConstraint, CompositeType, Domain, Extension, Policy, QualifiedName, Routine, RoutineKind,
-    Trigger, UnmanagedObject,
+    CheckConstraint, CompositeType, Domain, Extension, MaterializedView, Policy, QualifiedName,
+    Routine, RoutineKind, Trigger, UnmanagedObject,
 };
 use tokio_postgres::Client;
 
@@ -37,6 +37,10 @@ const DOMAINS: CatalogQuery = CatalogQuery {
 const COMPOSITES: CatalogQuery = CatalogQuery {
     what: "composite types",
     sql: include_str!("queries/composites.sql"),
+};
+const MATERIALIZED_VIEWS: CatalogQuery = CatalogQuery {
+    what: "materialized views",
+    sql: include_str!("queries/materialized_views.sql"),
 };
 const UNMANAGED: CatalogQuery = CatalogQuery {
     what: "objects the model does not manage",
@@ -169,6 +173,31 @@ pub(super) async fn read_composites(client: &Client) -> Result<Vec<CompositeType
                 name: qualified(row, &COMPOSITES, "schema", "name")?,
                 attributes: names.into_iter().zip(types).collect(),
                 comment: field(row, &COMPOSITES, "comment")?,
+            })
+        })
+        .collect()
+}
+
+pub(super) async fn read_materialized_views(
+    client: &Client,
+) -> Result<Vec<MaterializedView>, EngineError> {
+    run(client, &MATERIALIZED_VIEWS, &[])
+        .await?
+        .iter()
+        .map(|row| {
+            let definition: String = field(row, &MATERIALIZED_VIEWS, "definition")?;
+            let definition = definition.trim();
+            let names: Vec<String> = field(row, &MATERIALIZED_VIEWS, "index_names")?;
+            let definitions: Vec<String> = field(row, &MATERIALIZED_VIEWS, "index_definitions")?;
+            Ok(MaterializedView {
+                name: qualified(row, &MATERIALIZED_VIEWS, "schema", "name")?,
+                definition: definition
+                    .strip_suffix(';')
+                    .unwrap_or(definition)
+                    .trim_end()
+                    .to_owned(),
+                indexes: names.into_iter().zip(definitions).collect(),
+                comment: field(row, &MATERIALIZED_VIEWS, "comment")?,
             })
         })
         .collect()

@@ -173,7 +173,10 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
         | Change::AlterDomain { .. }
         | Change::CreateComposite { .. }
         | Change::DropComposite { .. }
-        | Change::AlterComposite { .. } => Mechanics::new(
+        | Change::AlterComposite { .. }
+        | Change::CreateMaterializedView { .. }
+        | Change::DropMaterializedView { .. }
+        | Change::AlterMaterializedView { .. } => Mechanics::new(
             false,
             METADATA_ONLY,
             "MySQL has no extensions, user types or row-level security",

@@ -213,6 +213,18 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
             lock(ShareRowExclusive),
             "CREATE/DROP TRIGGER takes SHARE ROW EXCLUSIVE on the table, which blocks writes briefly",
         ),
+        Change::CreateMaterializedView { .. } => Mechanics::new(
+            false,
+            NO_LOCK,
+            "a new materialized view only reads the tables it selects from",
+        ),
+        Change::DropMaterializedView { .. } | Change::AlterMaterializedView { .. } => {
+            Mechanics::new(
+                false,
+                lock(AccessExclusive),
+                "it takes ACCESS EXCLUSIVE on the materialized view (an index build holds SHARE on it)",
+            )
+        }
         Change::CreateDomain { .. }
         | Change::DropDomain { .. }
         | Change::CreateComposite { .. }

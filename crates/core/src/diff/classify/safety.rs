@@ -141,6 +141,16 @@ pub(super) fn verdict(change: &Change, dialect: Dialect) -> Verdict {
             Breaking,
             "writes to the table no longer run the trigger (what it kept up to date goes stale)",
         ),
+        Change::CreateMaterializedView { .. } => Verdict::new(
+            Safe,
+            "creates and fills a new materialized view (its query runs once)",
+        ),
+        Change::DropMaterializedView { .. } => {
+            Verdict::new(Breaking, "queries reading the materialized view fail")
+        }
+        Change::AlterMaterializedView { .. } => {
+            Verdict::new(Safe, "only its indexes or comment change")
+        }
         Change::CreateDomain { .. } | Change::CreateComposite { .. } => {
             Verdict::new(Safe, "creates a new type")
         }

@@ -96,7 +96,10 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
         | Change::AlterDomain { .. }
         | Change::CreateComposite { .. }
         | Change::DropComposite { .. }
-        | Change::AlterComposite { .. } => {
+        | Change::AlterComposite { .. }
+        | Change::CreateMaterializedView { .. }
+        | Change::DropMaterializedView { .. }
+        | Change::AlterMaterializedView { .. } => {
             plain("SQLite has no extensions, stored routines, user types or row-level security")
         }
     }

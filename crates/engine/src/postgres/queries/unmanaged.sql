@@ -7,13 +7,12 @@ SELECT kind, name FROM (
     FROM pg_catalog.pg_class c
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     CROSS JOIN LATERAL (VALUES
-        (CASE WHEN c.relkind = 'm' THEN 'materialized view' END),
         (CASE WHEN c.relkind = 'f' THEN 'foreign table' END),
         (CASE WHEN c.relispartition AND c.relkind IN ('r', 'p') THEN 'partition' END),
         (CASE WHEN c.relkind = 'p' THEN 'partitioned table' END),
         (CASE WHEN c.relkind IN ('r', 'p') AND c.relpersistence = 'u' THEN 'unlogged table' END)
     ) AS k(kind)
-    WHERE (c.relkind IN ('m', 'f', 'p') OR c.relispartition OR c.relpersistence = 'u')
+    WHERE (c.relkind IN ('f', 'p') OR c.relispartition OR c.relpersistence = 'u')
       AND k.kind IS NOT NULL
   UNION ALL
     SELECT 'range type', n.nspname || '.' || t.typname
