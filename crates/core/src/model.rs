@@ -486,6 +486,16 @@ pub struct ForeignKey {
     pub on_delete: ForeignKeyAction,
     /// `ON UPDATE`.
     pub on_update: ForeignKeyAction,
+    /// `MATCH FULL` (a key with a NULL part must be all NULL) rather than `MATCH SIMPLE`
+    /// (PostgreSQL).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub match_full: bool,
+    /// `DEFERRABLE` (PostgreSQL).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deferrable: bool,
+    /// `INITIALLY DEFERRED`: checked at commit unless the transaction says otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub initially_deferred: bool,
 }
 
 /// A check constraint.

@@ -113,6 +113,9 @@ mod tests {
             referenced_columns: vec!["id".into()],
             on_delete,
             on_update: ForeignKeyAction::NoAction,
+            match_full: false,
+            deferrable: false,
+            initially_deferred: false,
         }
     }
 

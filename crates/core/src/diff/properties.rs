@@ -106,6 +106,9 @@ fn foreign_keys() -> impl Strategy<Value = Vec<ForeignKey>> {
                             referenced_table,
                             on_delete,
                             on_update: ForeignKeyAction::NoAction,
+                            match_full: false,
+                            deferrable: false,
+                            initially_deferred: false,
                         }
                     })
             })

@@ -217,6 +217,9 @@ mod tests {
             referenced_columns: vec!["id".into()],
             on_delete: ForeignKeyAction::Cascade,
             on_update: ForeignKeyAction::NoAction,
+            match_full: false,
+            deferrable: false,
+            initially_deferred: false,
         });
         let users = table("users", vec![column("id", "integer")]);
         let from = schema(vec![orders.clone(), users]);
@@ -266,6 +269,9 @@ mod tests {
             referenced_columns: vec!["id".into()],
             on_delete: ForeignKeyAction::NoAction,
             on_update: ForeignKeyAction::NoAction,
+            match_full: false,
+            deferrable: false,
+            initially_deferred: false,
         });
         let mut from = schema(vec![orders.clone(), users]);
         from.views.push(View {

@@ -59,6 +59,9 @@ fn foreign_key(name: &str, column: &str, table: QualifiedName) -> ForeignKey {
         referenced_columns: vec!["id".into()],
         on_delete: ForeignKeyAction::Cascade,
         on_update: ForeignKeyAction::NoAction,
+        match_full: false,
+        deferrable: false,
+        initially_deferred: false,
     }
 }
 

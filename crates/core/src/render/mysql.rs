@@ -420,6 +420,9 @@ mod tests {
             referenced_columns: vec!["id".into()],
             on_delete: ForeignKeyAction::Cascade,
             on_update: ForeignKeyAction::SetNull,
+            match_full: false,
+            deferrable: false,
+            initially_deferred: false,
         }];
         table.indexes = vec![
             Index {
@@ -571,6 +574,9 @@ mod tests {
             referenced_columns: vec!["id".into()],
             on_delete: ForeignKeyAction::NoAction,
             on_update: ForeignKeyAction::Restrict,
+            match_full: false,
+            deferrable: false,
+            initially_deferred: false,
         }];
         let mut schema = Schema::empty(Dialect::Mysql);
         schema.tables = vec![table];

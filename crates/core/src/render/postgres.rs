@@ -203,14 +203,24 @@ fn column_definition(column: &Column) -> String {
 
 fn add_foreign_key(table: &QualifiedName, foreign_key: &ForeignKey) -> String {
     format!(
-        "ALTER TABLE {} ADD {}FOREIGN KEY ({}) REFERENCES {} ({}) ON DELETE {} ON UPDATE {}",
+        "ALTER TABLE {} ADD {}FOREIGN KEY ({}) REFERENCES {} ({}){} ON DELETE {} ON UPDATE {}{}",
         name(table),
         constraint_name(foreign_key.name.as_deref()),
         column_list(&foreign_key.columns),
         name(&foreign_key.referenced_table),
         column_list(&foreign_key.referenced_columns),
+        if foreign_key.match_full {
+            " MATCH FULL"
+        } else {
+            ""
+        },
         foreign_key.on_delete.sql(),
         foreign_key.on_update.sql(),
+        match (foreign_key.deferrable, foreign_key.initially_deferred) {
+            (true, true) => " DEFERRABLE INITIALLY DEFERRED",
+            (true, false) => " DEFERRABLE",
+            _ => "",
+        },
     )
 }
 
@@ -384,6 +394,9 @@ mod tests {
             referenced_columns: vec!["id".into()],
             on_delete: ForeignKeyAction::SetNull,
             on_update: ForeignKeyAction::NoAction,
+            match_full: false,
+            deferrable: false,
+            initially_deferred: false,
         }];
         customers.indexes = vec![
             Index {

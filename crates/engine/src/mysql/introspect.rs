@@ -383,6 +383,9 @@ async fn read_foreign_keys(
             referenced_columns: vec![referenced_column],
             on_delete: foreign_key_action(&mut row, "delete_rule")?,
             on_update: foreign_key_action(&mut row, "update_rule")?,
+            match_full: false,
+            deferrable: false,
+            initially_deferred: false,
         });
     }
     Ok(())
@@ -872,6 +875,9 @@ mod tests {
             referenced_columns: vec!["id".into()],
             on_delete: ForeignKeyAction::Restrict,
             on_update: ForeignKeyAction::Restrict,
+            match_full: false,
+            deferrable: false,
+            initially_deferred: false,
         });
         place_index(
             &mut table,

@@ -486,6 +486,9 @@ fn add_constraint(table: &mut Table, row: &Row, names: &ColumnNames) -> Result<(
                 on_update: foreign_key_action(row, &name, "on_update")?,
                 name: Some(name),
                 columns,
+                match_full: field(row, &CONSTRAINTS, "match_full")?,
+                deferrable: field(row, &CONSTRAINTS, "deferrable")?,
+                initially_deferred: field(row, &CONSTRAINTS, "initially_deferred")?,
             };
             table.foreign_keys.push(foreign_key);
         }

@@ -212,6 +212,9 @@ fn foreign_keys(conn: &Connection, table: &str) -> Result<Vec<ForeignKey>, Engin
                         referenced_columns: Vec::new(),
                         on_delete: action(6),
                         on_update: action(5),
+                        match_full: false,
+                        deferrable: false,
+                        initially_deferred: false,
                     },
                 ));
                 let last = keys.len() - 1;

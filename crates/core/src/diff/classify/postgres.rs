@@ -611,6 +611,9 @@ mod tests {
             referenced_columns: vec!["id".into()],
             on_delete: ForeignKeyAction::NoAction,
             on_update: ForeignKeyAction::NoAction,
+            match_full: false,
+            deferrable: false,
+            initially_deferred: false,
         };
         let cases = [
             (

@@ -16,6 +16,9 @@ SELECT con.conrelid AS table_oid,
        con.confkey AS referenced_attnums,
        con.confdeltype::text AS on_delete,
        con.confupdtype::text AS on_update,
+       con.confmatchtype = 'f' AS match_full,
+       con.condeferrable AS deferrable,
+       con.condeferred AS initially_deferred,
        CASE WHEN con.contype = 'c'
             THEN pg_catalog.pg_get_expr(con.conbin, con.conrelid, true)
        END AS check_expression
