@@ -303,6 +303,9 @@ pub struct Table {
     /// PostgreSQL row-level security: enabled, and forced on the table's owner too.
     #[serde(default, skip_serializing_if = "RowSecurity::is_off")]
     pub row_security: RowSecurity,
+    /// PostgreSQL `UNLOGGED`: not written to the WAL, emptied after a crash, not replicated.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unlogged: bool,
 }
 
 /// Whether a table's policies apply (`ENABLE ROW LEVEL SECURITY`) and whether they bind its
@@ -335,6 +338,7 @@ impl Table {
             indexes: Vec::new(),
             comment: None,
             row_security: RowSecurity::default(),
+            unlogged: false,
         }
     }
 

@@ -359,6 +359,13 @@ pub enum Change {
         /// The policy as it becomes.
         to: Policy,
     },
+    /// PostgreSQL `ALTER TABLE ... SET LOGGED / SET UNLOGGED` (rewrites the table).
+    SetLogged {
+        /// The table.
+        table: QualifiedName,
+        /// Whether it becomes unlogged.
+        unlogged: bool,
+    },
     /// `ALTER TABLE ... ENABLE/DISABLE/FORCE/NO FORCE ROW LEVEL SECURITY`.
     SetRowSecurity {
         /// The table.
@@ -601,7 +608,7 @@ impl Change {
             Change::CreatePolicy { policy }
             | Change::DropPolicy { policy }
             | Change::ReplacePolicy { to: policy, .. } => Some(&policy.table),
-            Change::SetRowSecurity { table, .. } => Some(table),
+            Change::SetRowSecurity { table, .. } | Change::SetLogged { table, .. } => Some(table),
             Change::SetComment {
                 target: CommentTarget::Table { name },
                 ..
@@ -693,6 +700,7 @@ impl Change {
             Change::DropPolicy { .. } => "drop_policy",
             Change::ReplacePolicy { .. } => "replace_policy",
             Change::SetRowSecurity { .. } => "set_row_security",
+            Change::SetLogged { .. } => "set_logged",
             Change::SetComment { .. } => "set_comment",
         }
     }

@@ -14,7 +14,7 @@ pub(crate) fn diff(from: &Schema, to: &Schema, renames: &Renames, phases: &mut P
     routines(from, to, phases);
     triggers(from, to, renames, phases);
     policies(from, to, renames, phases);
-    row_security(from, to, renames, phases);
+    table_options(from, to, renames, phases);
 }
 
 /// Policies pair by table (after renames) and name; any difference is a replace (PostgreSQL's
@@ -57,14 +57,20 @@ fn policies(from: &Schema, to: &Schema, renames: &Renames, phases: &mut Phases) 
     }
 }
 
-/// Row-level security of tables in both schemas (a created table carries its own), after the
-/// policies it is to enforce exist.
-fn row_security(from: &Schema, to: &Schema, renames: &Renames, phases: &mut Phases) {
+/// Persistence (`UNLOGGED`) and row-level security of tables in both schemas (a created table
+/// carries its own); row security after the policies it is to enforce exist.
+fn table_options(from: &Schema, to: &Schema, renames: &Renames, phases: &mut Phases) {
     for old in &from.tables {
         let name = renames.table(&old.name);
         let Some(new) = to.table(&name) else {
             continue;
         };
+        if old.unlogged != new.unlogged {
+            phases.tables_altered.push(Change::SetLogged {
+                table: name.clone(),
+                unlogged: new.unlogged,
+            });
+        }
         if old.row_security != new.row_security {
             phases
                 .triggers_created_or_replaced

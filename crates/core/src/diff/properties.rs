@@ -299,6 +299,7 @@ fn build_table(name: &str, parts: TableParts) -> Table {
         indexes: parts.indexes,
         comment: parts.comment,
         row_security: Default::default(),
+        unlogged: false,
     }
 }
 

@@ -183,6 +183,10 @@ impl Change {
             Change::ReplacePolicy { to, .. } => {
                 format!("replace policy {} on {}", to.name, to.table)
             }
+            Change::SetLogged { table, unlogged } => format!(
+                "set table {table} {}",
+                if *unlogged { "unlogged" } else { "logged" }
+            ),
             Change::SetRowSecurity { table, to, .. } => format!(
                 "set row-level security on {table}: {}{}",
                 if to.enabled { "enabled" } else { "disabled" },

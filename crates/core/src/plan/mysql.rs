@@ -321,7 +321,8 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         | Change::AlterComposite { .. }
         | Change::CreateMaterializedView { .. }
         | Change::DropMaterializedView { .. }
-        | Change::AlterMaterializedView { .. } => {}
+        | Change::AlterMaterializedView { .. }
+        | Change::SetLogged { .. } => {}
         Change::ReplaceView { to, .. } => p.replace_view(to)?,
         Change::SetComment { target, to, .. } => match target {
             CommentTarget::Table { name: table } => p.push(format!(

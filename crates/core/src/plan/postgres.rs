@@ -280,7 +280,8 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         | Change::AlterComposite { .. }
         | Change::CreateMaterializedView { .. }
         | Change::DropMaterializedView { .. }
-        | Change::AlterMaterializedView { .. } => {}
+        | Change::AlterMaterializedView { .. }
+        | Change::SetLogged { .. } => {}
         Change::ReplaceView { to, .. } => p.replace_view(to)?,
         Change::SetComment { target, to, .. } => {
             let object = match target {

@@ -56,6 +56,11 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<bool, PlanE
             p.push(ddl::drop_policy(from));
             p.push(ddl::create_policy(to));
         }
+        Change::SetLogged { table, unlogged } => p.push(format!(
+            "ALTER TABLE {} SET {}",
+            table.quoted(dialect),
+            if *unlogged { "UNLOGGED" } else { "LOGGED" }
+        )),
         Change::SetRowSecurity { table, from, to } => {
             p.push_all(ddl::row_security(table, *from, *to))
         }

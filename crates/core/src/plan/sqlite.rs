@@ -146,7 +146,8 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         | Change::AlterComposite { .. }
         | Change::CreateMaterializedView { .. }
         | Change::DropMaterializedView { .. }
-        | Change::AlterMaterializedView { .. } => {}
+        | Change::AlterMaterializedView { .. }
+        | Change::SetLogged { .. } => {}
         Change::ReplaceView { to, .. } => p.replace_view(to)?,
         Change::ReorderColumns { .. }
         | Change::AddPrimaryKey { .. }

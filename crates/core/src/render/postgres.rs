@@ -160,11 +160,16 @@ fn create_table(table: &Table) -> String {
             check.expression
         ));
     }
+    let create = if table.unlogged {
+        "CREATE UNLOGGED TABLE"
+    } else {
+        "CREATE TABLE"
+    };
     if lines.is_empty() {
-        return format!("CREATE TABLE {} ()", name(&table.name));
+        return format!("{create} {} ()", name(&table.name));
     }
     format!(
-        "CREATE TABLE {} (\n    {}\n)",
+        "{create} {} (\n    {}\n)",
         name(&table.name),
         lines.join(",\n    ")
     )

@@ -268,6 +268,7 @@ async fn read_tables(client: &Client) -> Result<Vec<Table>, EngineError> {
             enabled: field(&row, &TABLES, "row_security")?,
             forced: field(&row, &TABLES, "force_row_security")?,
         };
+        table.unlogged = field(&row, &TABLES, "unlogged")?;
         tables.insert(field(&row, &TABLES, "oid")?, table);
     }
     if tables.is_empty() {

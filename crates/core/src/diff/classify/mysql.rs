@@ -176,7 +176,8 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
         | Change::AlterComposite { .. }
         | Change::CreateMaterializedView { .. }
         | Change::DropMaterializedView { .. }
-        | Change::AlterMaterializedView { .. } => Mechanics::new(
+        | Change::AlterMaterializedView { .. }
+        | Change::SetLogged { .. } => Mechanics::new(
             false,
             METADATA_ONLY,
             "MySQL has no extensions, user types or row-level security",

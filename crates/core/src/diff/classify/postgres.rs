@@ -213,6 +213,11 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
             lock(ShareRowExclusive),
             "CREATE/DROP TRIGGER takes SHARE ROW EXCLUSIVE on the table, which blocks writes briefly",
         ),
+        Change::SetLogged { .. } => Mechanics::new(
+            true,
+            lock(AccessExclusive),
+            "SET LOGGED/UNLOGGED rewrites the table under ACCESS EXCLUSIVE, which blocks reads and writes",
+        ),
         Change::CreateMaterializedView { .. } => Mechanics::new(
             false,
             NO_LOCK,

@@ -174,6 +174,13 @@ pub(super) fn verdict(change: &Change, dialect: Dialect) -> Verdict {
             Breaking,
             "rows this policy let through are hidden, or shown, once it goes (where row-level security is on)",
         ),
+        Change::SetLogged { unlogged: true, .. } => Verdict::new(
+            Breaking,
+            "the table's rows stop going to the WAL: a crash empties it and replicas no longer see it",
+        ),
+        Change::SetLogged {
+            unlogged: false, ..
+        } => Verdict::new(Safe, "the table becomes crash-safe and replicated again"),
         Change::SetRowSecurity { to, .. } => Verdict::new(
             Breaking,
             if to.enabled {

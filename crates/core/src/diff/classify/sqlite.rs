@@ -99,7 +99,8 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
         | Change::AlterComposite { .. }
         | Change::CreateMaterializedView { .. }
         | Change::DropMaterializedView { .. }
-        | Change::AlterMaterializedView { .. } => {
+        | Change::AlterMaterializedView { .. }
+        | Change::SetLogged { .. } => {
             plain("SQLite has no extensions, stored routines, user types or row-level security")
         }
     }

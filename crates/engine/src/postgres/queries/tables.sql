@@ -6,6 +6,7 @@ SELECT c.oid AS oid,
        c.relname::text AS name,
        c.relrowsecurity AS row_security,
        c.relforcerowsecurity AS force_row_security,
+       c.relpersistence = 'u' AS unlogged,
        description.description AS comment
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

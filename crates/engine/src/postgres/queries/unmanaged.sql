@@ -9,10 +9,9 @@ SELECT kind, name FROM (
     CROSS JOIN LATERAL (VALUES
         (CASE WHEN c.relkind = 'f' THEN 'foreign table' END),
         (CASE WHEN c.relispartition AND c.relkind IN ('r', 'p') THEN 'partition' END),
-        (CASE WHEN c.relkind = 'p' THEN 'partitioned table' END),
-        (CASE WHEN c.relkind IN ('r', 'p') AND c.relpersistence = 'u' THEN 'unlogged table' END)
+        (CASE WHEN c.relkind = 'p' THEN 'partitioned table' END)
     ) AS k(kind)
-    WHERE (c.relkind IN ('f', 'p') OR c.relispartition OR c.relpersistence = 'u')
+    WHERE (c.relkind IN ('f', 'p') OR c.relispartition)
       AND k.kind IS NOT NULL
   UNION ALL
     SELECT 'range type', n.nspname || '.' || t.typname
