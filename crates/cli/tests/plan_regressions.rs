@@ -5,7 +5,7 @@
 mod harness;
 
 use dbwarden_testkit::{Server, TestDb, test_db};
-use harness::writer::{Ledger, Writer};
+use harness::writer::{Ledger, Writer, assert_ledger_holds, table_rows};
 use harness::{Outcome, Probe, Project};
 use std::time::Duration;
 
@@ -47,18 +47,8 @@ async fn under_writes(db: &TestDb, project: &Project, probe: &mut Probe, args: &
     let run = tokio::task::block_in_place(|| project.run(args));
     let ledger = writer.stop().await;
     assert_eq!(ledger.refused, 0, "the writer's writes failed:\n{run}");
-    for (id, expected) in &ledger.rows {
-        let found = probe
-            .query(&format!("SELECT email, score FROM users WHERE id = {id}"))
-            .await;
-        let found = found.first().map(|r| {
-            (
-                r[0].as_string().unwrap_or_default(),
-                r[1].as_i64().unwrap_or(i64::MIN),
-            )
-        });
-        assert_eq!(found.as_ref(), expected.as_ref(), "row {id}");
-    }
+    let rows = table_rows(probe.engine.as_mut()).await;
+    assert_ledger_holds(&ledger, &rows, "after the run");
     run
 }
 

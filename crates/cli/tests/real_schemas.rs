@@ -7,7 +7,7 @@
 mod harness;
 
 use dbwarden_testkit::{Server, TestDb, test_db};
-use harness::writer::{Ledger, Writer};
+use harness::writer::{Ledger, Writer, assert_ledger_holds, table_rows};
 use harness::{Probe, Project};
 use std::process::Command;
 use std::time::Duration;
@@ -146,22 +146,10 @@ async fn rich_postgres_schema_backs_up_and_applies_under_writes() {
     );
 }
 
-/// Every row the writer's ledger holds is in `users` with its values, and none it deleted.
+/// Every write the writer saw acknowledged is in `users`, and nothing it deleted is back.
 async fn ledger_holds(probe: &mut Probe, ledger: &Ledger) {
-    assert!(ledger.acknowledged > 5, "the writer hardly wrote");
-    let rows = probe.query("SELECT id, email, score FROM users").await;
-    let table: std::collections::BTreeMap<i64, (String, i64)> = rows
-        .into_iter()
-        .map(|r| {
-            let id = r.first().and_then(|v| v.as_i64()).unwrap_or(-1);
-            let email = r.get(1).and_then(|v| v.as_string()).unwrap_or_default();
-            let score = r.get(2).and_then(|v| v.as_i64()).unwrap_or(i64::MIN);
-            (id, (email, score))
-        })
-        .collect();
-    for (id, expected) in &ledger.rows {
-        assert_eq!(table.get(id), expected.as_ref(), "row {id}");
-    }
+    let rows = table_rows(probe.engine.as_mut()).await;
+    assert_ledger_holds(ledger, &rows, "after the run");
 }
 
 const RENAME_BASE: &str = "\
@@ -689,8 +677,10 @@ async fn program_pair(server: Server, name: &str, base: &str, desired: &str) -> 
     };
     let project = Project::new(&db);
     let url = db.url_string();
-    project.write("../base.sql", base);
-    project.write("../desired.sql", desired);
+    // The table the concurrent writer writes to while the change and its undo run.
+    let users = "CREATE TABLE users (id BIGINT NOT NULL PRIMARY KEY, email VARCHAR(100) NOT NULL, score INTEGER);\n";
+    project.write("../base.sql", &format!("{users}{base}"));
+    project.write("../desired.sql", &format!("{users}{desired}"));
     let check = |out: harness::Outcome, what: &str| {
         if out.code == 0 {
             Ok(out)
@@ -716,6 +706,16 @@ async fn program_pair(server: Server, name: &str, base: &str, desired: &str) -> 
     probe
         .execute("INSERT INTO items (id, label) VALUES (1, 'one'), (2, 'two')")
         .await;
+    let seeded: Vec<String> = (1..=300)
+        .map(|id| format!("({id}, 'u{id}', {id})"))
+        .collect();
+    probe
+        .execute(&format!(
+            "INSERT INTO users (id, email, score) VALUES {}",
+            seeded.join(", ")
+        ))
+        .await;
+    let writer = Writer::start(&db, Ledger::seeded(300)).await;
     check(
         run(&[
             "plan",
@@ -742,7 +742,7 @@ async fn program_pair(server: Server, name: &str, base: &str, desired: &str) -> 
         run(&["backup", "create", "--verify", "-o", "before.dbwb"]),
         "backup",
     )?;
-    check(
+    let up = tokio::task::block_in_place(|| {
         run(&[
             "migrate",
             "up",
@@ -750,9 +750,11 @@ async fn program_pair(server: Server, name: &str, base: &str, desired: &str) -> 
             "--no-lint",
             "--backup",
             "before.dbwb",
-        ]),
-        &format!("up (script:\n{script})"),
-    )?;
+        ])
+    });
+    let ledger = writer.stop().await;
+    check(up, &format!("up (script:\n{script})"))?;
+    assert_ledger_holds(&ledger, &table_rows(probe.engine.as_mut()).await, name);
     check(
         run(&[
             "diff",
@@ -799,10 +801,11 @@ async fn program_pair(server: Server, name: &str, base: &str, desired: &str) -> 
         probe.execute("DELETE FROM items WHERE id = 3").await;
     }
     let down = project.read(&format!("0002_{name}.down.sql"));
-    check(
-        run(&["migrate", "down", "--to", "1"]),
-        &format!("down (script:\n{down})"),
-    )?;
+    let writer = Writer::start(&db, ledger).await;
+    let undone = tokio::task::block_in_place(|| run(&["migrate", "down", "--to", "1"]));
+    let ledger = writer.stop().await;
+    check(undone, &format!("down (script:\n{down})"))?;
+    assert_ledger_holds(&ledger, &table_rows(probe.engine.as_mut()).await, name);
     check(
         run(&[
             "diff",

@@ -3,6 +3,7 @@
 //! stopped, and keeps a ledger of every write the database acknowledged, which is the oracle
 //! the test checks the table against afterwards.
 
+use dbwarden::engine::{Engine, Value};
 use dbwarden_testkit::TestDb;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -117,5 +118,43 @@ impl Writer {
         self.task
             .await
             .unwrap_or_else(|e| panic!("writer panicked: {e}"))
+    }
+}
+
+/// The rows of `users` as the database holds them.
+pub async fn table_rows(engine: &mut dyn Engine) -> BTreeMap<i64, (String, i64)> {
+    engine
+        .query("SELECT id, email, score FROM users", &[])
+        .await
+        .unwrap_or_else(|e| panic!("cannot read users: {e}"))
+        .into_iter()
+        .map(|r| {
+            let id = r.first().and_then(Value::as_i64).unwrap_or(-1);
+            let email = r.get(1).and_then(Value::as_string).unwrap_or_default();
+            let score = r.get(2).and_then(Value::as_i64).unwrap_or(i64::MIN);
+            (id, (email, score))
+        })
+        .collect()
+}
+
+/// Every write the writer saw acknowledged is in the table, and nothing it deleted is back.
+pub fn assert_ledger_holds(ledger: &Ledger, rows: &BTreeMap<i64, (String, i64)>, case: &str) {
+    assert!(
+        ledger.acknowledged > 5,
+        "{case}: the writer hardly wrote ({} writes)",
+        ledger.acknowledged
+    );
+    for (id, expected) in &ledger.rows {
+        match expected {
+            Some(value) => assert_eq!(
+                rows.get(id),
+                Some(value),
+                "{case}: acknowledged write to row {id} is not in the table"
+            ),
+            None => assert!(
+                !rows.contains_key(id),
+                "{case}: row {id}, deleted by the writer, is back"
+            ),
+        }
     }
 }

@@ -389,6 +389,47 @@ pub enum Change {
     },
 }
 
+/// The changes of object kinds only PostgreSQL has (extensions, row-level security, domains,
+/// composite types, materialized views, UNLOGGED), as one match pattern.
+macro_rules! postgres_only_change {
+    () => {
+        $crate::diff::Change::CreateExtension { .. }
+            | $crate::diff::Change::DropExtension { .. }
+            | $crate::diff::Change::UpdateExtension { .. }
+            | $crate::diff::Change::CreatePolicy { .. }
+            | $crate::diff::Change::DropPolicy { .. }
+            | $crate::diff::Change::ReplacePolicy { .. }
+            | $crate::diff::Change::SetRowSecurity { .. }
+            | $crate::diff::Change::CreateDomain { .. }
+            | $crate::diff::Change::DropDomain { .. }
+            | $crate::diff::Change::AlterDomain { .. }
+            | $crate::diff::Change::CreateComposite { .. }
+            | $crate::diff::Change::DropComposite { .. }
+            | $crate::diff::Change::AlterComposite { .. }
+            | $crate::diff::Change::CreateMaterializedView { .. }
+            | $crate::diff::Change::DropMaterializedView { .. }
+            | $crate::diff::Change::AlterMaterializedView { .. }
+            | $crate::diff::Change::SetLogged { .. }
+    };
+}
+
+/// The changes `plan/programs.rs` writes for every dialect (routines, triggers and the
+/// PostgreSQL-only kinds), as one match pattern: the dialect planners pass over them.
+macro_rules! program_change {
+    () => {
+        $crate::diff::postgres_only_change!()
+            | $crate::diff::Change::CreateRoutine { .. }
+            | $crate::diff::Change::DropRoutine { .. }
+            | $crate::diff::Change::ReplaceRoutine { .. }
+            | $crate::diff::Change::CreateTrigger { .. }
+            | $crate::diff::Change::DropTrigger { .. }
+            | $crate::diff::Change::ReplaceTrigger { .. }
+            | $crate::diff::Change::SetTriggerState { .. }
+    };
+}
+
+pub(crate) use {postgres_only_change, program_change};
+
 /// Which parts of a column definition changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct ColumnChanges {

@@ -66,6 +66,7 @@ mod properties;
 use serde::{Deserialize, Serialize};
 
 pub use change::{Change, ColumnChanges, ColumnPosition, CommentTarget, Dependent};
+pub(crate) use change::{postgres_only_change, program_change};
 pub use classify::{
     Classification, LockInfo, MysqlAlgorithm, MysqlLock, PgLockMode, Safety, classify, classify_on,
 };

@@ -258,30 +258,7 @@ pub(super) fn render(p: &mut Planner<'_>, change: &Change) -> Result<(), PlanErr
         Change::CreateView { view } => p.create_view(view),
         Change::DropView { view } => p.drop_view(view),
         // Written by the shared module before this one is asked.
-        Change::CreateExtension { .. }
-        | Change::DropExtension { .. }
-        | Change::UpdateExtension { .. }
-        | Change::CreateRoutine { .. }
-        | Change::DropRoutine { .. }
-        | Change::ReplaceRoutine { .. }
-        | Change::CreateTrigger { .. }
-        | Change::DropTrigger { .. }
-        | Change::ReplaceTrigger { .. }
-        | Change::SetTriggerState { .. }
-        | Change::CreatePolicy { .. }
-        | Change::DropPolicy { .. }
-        | Change::ReplacePolicy { .. }
-        | Change::SetRowSecurity { .. }
-        | Change::CreateDomain { .. }
-        | Change::DropDomain { .. }
-        | Change::AlterDomain { .. }
-        | Change::CreateComposite { .. }
-        | Change::DropComposite { .. }
-        | Change::AlterComposite { .. }
-        | Change::CreateMaterializedView { .. }
-        | Change::DropMaterializedView { .. }
-        | Change::AlterMaterializedView { .. }
-        | Change::SetLogged { .. } => {}
+        crate::diff::program_change!() => {}
         Change::ReplaceView { to, .. } => p.replace_view(to)?,
         Change::SetComment { target, to, .. } => {
             let object = match target {

@@ -160,7 +160,7 @@ pub async fn restore(
     let finishing = Finishing {
         prune,
         foreign_keys,
-        triggers: trigger_ddl(&manifest.schema, &to_create),
+        triggers: trigger_ddl(&manifest.schema, &target, &to_create),
     };
     let outcome = load_all(engine, &reader, &plan, &ddl, &finishing).await;
     let summary = match outcome {
@@ -281,14 +281,18 @@ async fn run_ddl(
     }
 }
 
-/// The triggers of the created `tables`, as the backup defines them, for after the rows.
-fn trigger_ddl(backup: &Schema, tables: &[Table]) -> Vec<String> {
+/// The triggers of the created `tables` and of the views created over them (`INSTEAD OF`),
+/// as the backup defines them, for after the rows; those `target` already has stay as they are.
+fn trigger_ddl(backup: &Schema, target: &Schema, tables: &[Table]) -> Vec<String> {
+    let subset = schema_subset(backup, tables);
     let mut statements = Vec::new();
-    for trigger in backup
-        .triggers
-        .iter()
-        .filter(|t| tables.iter().any(|table| table.name == t.table))
-    {
+    let exists = |t: &dbwarden_core::Trigger| {
+        target
+            .triggers
+            .iter()
+            .any(|o| o.table == t.table && o.name == t.name)
+    };
+    for trigger in subset.triggers.iter().filter(|t| !exists(t)) {
         statements.push(dbwarden_core::render::programs::create_trigger(trigger));
         statements.extend(dbwarden_core::render::programs::trigger_state(trigger));
     }

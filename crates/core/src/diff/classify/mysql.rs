@@ -161,23 +161,7 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
                 "MySQL keeps no comment on this kind of object",
             ),
         },
-        Change::CreateExtension { .. }
-        | Change::DropExtension { .. }
-        | Change::UpdateExtension { .. }
-        | Change::CreatePolicy { .. }
-        | Change::DropPolicy { .. }
-        | Change::ReplacePolicy { .. }
-        | Change::SetRowSecurity { .. }
-        | Change::CreateDomain { .. }
-        | Change::DropDomain { .. }
-        | Change::AlterDomain { .. }
-        | Change::CreateComposite { .. }
-        | Change::DropComposite { .. }
-        | Change::AlterComposite { .. }
-        | Change::CreateMaterializedView { .. }
-        | Change::DropMaterializedView { .. }
-        | Change::AlterMaterializedView { .. }
-        | Change::SetLogged { .. } => Mechanics::new(
+        crate::diff::postgres_only_change!() => Mechanics::new(
             false,
             METADATA_ONLY,
             "MySQL has no extensions, user types or row-level security",

@@ -81,26 +81,10 @@ pub(super) fn mechanics(change: &Change) -> Mechanics {
         | Change::DropTrigger { .. }
         | Change::ReplaceTrigger { .. }
         | Change::SetTriggerState { .. } => plain("a trigger is only schema text"),
-        Change::CreateExtension { .. }
-        | Change::DropExtension { .. }
-        | Change::UpdateExtension { .. }
+        crate::diff::postgres_only_change!()
         | Change::CreateRoutine { .. }
         | Change::DropRoutine { .. }
-        | Change::ReplaceRoutine { .. }
-        | Change::CreatePolicy { .. }
-        | Change::DropPolicy { .. }
-        | Change::ReplacePolicy { .. }
-        | Change::SetRowSecurity { .. }
-        | Change::CreateDomain { .. }
-        | Change::DropDomain { .. }
-        | Change::AlterDomain { .. }
-        | Change::CreateComposite { .. }
-        | Change::DropComposite { .. }
-        | Change::AlterComposite { .. }
-        | Change::CreateMaterializedView { .. }
-        | Change::DropMaterializedView { .. }
-        | Change::AlterMaterializedView { .. }
-        | Change::SetLogged { .. } => {
+        | Change::ReplaceRoutine { .. } => {
             plain("SQLite has no extensions, stored routines, user types or row-level security")
         }
     }
